@@ -1,0 +1,1 @@
+"""syndicate: the application (CLI, settings, Scrapy settings, scheduler, feeds/API)."""
