@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from syndicate.commands import extract_cmd
+from syndicate.commands import extract_cmd, sources_cmd
 
 app = typer.Typer(
     help="Crawl news sources, extract clean attributed articles, store them deduplicated.",
@@ -13,6 +13,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 extract_cmd.register(app)
+sources_cmd.register(app)
 
 
 def main() -> None:

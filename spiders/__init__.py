@@ -1,0 +1,1 @@
+"""Sources and spiders: source files, their validation, and one Scrapy spider per source."""

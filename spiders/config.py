@@ -1,0 +1,209 @@
+"""The source file's schema (DESIGN.md "The source file"), validated with pydantic.
+
+Unknown keys are errors (`extra="forbid"`) so a typo such as `artcle_urls` is reported
+instead of silently crawling nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Annotated
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from extractors.source_rules import SourceRules
+from spiders.dated import placeholder_problem
+
+_LANGUAGE = re.compile(r"^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$")
+_INTERVAL = re.compile(r"^\d+[smhd]$")
+_CRON_FIELDS = 5
+
+NonEmpty = Annotated[str, Field(min_length=1)]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def _check_http_url(url: str) -> str:
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValueError(f"not an http(s) URL: {url!r}")
+    return url
+
+
+def _check_regex(pattern: str) -> str:
+    try:
+        re.compile(pattern)
+    except re.error as exc:
+        raise ValueError(f"bad regex {pattern!r}: {exc}") from None
+    return pattern
+
+
+class Discovery(_Model):
+    """Where article URLs come from and which URLs are articles."""
+
+    feeds: list[str] = []
+    sitemaps: list[str] = []
+    sections: list[str] = []
+    article_urls: list[str] = Field(min_length=1)
+    # Extension: regexes (searched anywhere in the URL) for links never to follow.
+    skip_urls: list[str] = []
+
+    @field_validator("feeds", "sections")
+    @classmethod
+    def _urls(cls, urls: list[str]) -> list[str]:
+        return [_check_http_url(url) for url in urls]
+
+    @field_validator("sitemaps")
+    @classmethod
+    def _sitemaps(cls, urls: list[str]) -> list[str]:
+        for url in urls:
+            if problem := placeholder_problem(url):
+                raise ValueError(problem)
+        return [_check_http_url(url) for url in urls]
+
+    @field_validator("article_urls", "skip_urls")
+    @classmethod
+    def _regexes(cls, patterns: list[str]) -> list[str]:
+        return [_check_regex(pattern) for pattern in patterns]
+
+    @model_validator(mode="after")
+    def _has_a_start(self) -> Discovery:
+        if not (self.feeds or self.sitemaps or self.sections):
+            raise ValueError("needs at least one of feeds, sitemaps or sections")
+        return self
+
+
+class Boilerplate(_Model):
+    """One extra in-body boilerplate pattern and why it is removed."""
+
+    pattern: NonEmpty
+    reason: NonEmpty
+
+    @field_validator("pattern")
+    @classmethod
+    def _regex(cls, pattern: str) -> str:
+        return _check_regex(pattern)
+
+
+class Extraction(_Model):
+    """Optional per-source overrides handed to the extractor as `SourceRules`."""
+
+    body_selector: str | None = None
+    title_selector: str | None = None
+    date_selector: str | None = None
+    author_selector: str | None = None
+    strip_selectors: list[str] = []
+    boilerplate: list[Boilerplate] = []
+
+
+class Crawl(_Model):
+    """Politeness for this source: seconds between requests and parallel requests per site."""
+
+    delay: float = Field(default=1.0, ge=0)
+    concurrency: int = Field(default=2, ge=1, le=32)
+
+
+class Schedule(_Model):
+    """How often `syndicate schedule` crawls the source: an interval ("30m") or a cron line."""
+
+    interval: str | None = None
+    cron: str | None = None
+
+    @field_validator("interval")
+    @classmethod
+    def _interval(cls, value: str | None) -> str | None:
+        if value is not None and not _INTERVAL.match(value):
+            raise ValueError(f"interval {value!r} is not like '30m', '2h' or '1d'")
+        return value
+
+    @field_validator("cron")
+    @classmethod
+    def _cron(cls, value: str | None) -> str | None:
+        if value is not None and len(value.split()) != _CRON_FIELDS:
+            raise ValueError(f"cron {value!r} needs 5 fields (minute hour day month weekday)")
+        return value
+
+    @model_validator(mode="after")
+    def _exactly_one(self) -> Schedule:
+        if (self.interval is None) == (self.cron is None):
+            raise ValueError("give exactly one of interval or cron")
+        return self
+
+
+class Fixture(_Model):
+    """A real saved page and the extractor's expected output (paths relative to the file)."""
+
+    page: NonEmpty
+    expected: NonEmpty
+    url: str
+
+    @field_validator("url")
+    @classmethod
+    def _url(cls, url: str) -> str:
+        return _check_http_url(url)
+
+
+class SourceConfig(_Model):
+    """One validated source file; `path` is where it was read from (for errors and fixtures)."""
+
+    key: str = Field(pattern=r"^[a-z0-9_-]+$")
+    name: NonEmpty
+    aliases: list[str] = []
+    homepage: str
+    language: str
+    timezone: str
+    discovery: Discovery
+    extraction: Extraction = Extraction()
+    crawl: Crawl = Crawl()
+    schedule: Schedule | None = None
+    fixtures: list[Fixture] = []
+    path: Path | None = None
+
+    @field_validator("homepage")
+    @classmethod
+    def _homepage(cls, url: str) -> str:
+        return _check_http_url(url)
+
+    @field_validator("language")
+    @classmethod
+    def _language(cls, value: str) -> str:
+        if not _LANGUAGE.match(value):
+            raise ValueError(f"{value!r} is not a BCP 47 language tag such as 'es' or 'es-PE'")
+        return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown IANA timezone {value!r}") from None
+        return value
+
+    def rules(self) -> SourceRules:
+        """What the extractor needs of this source."""
+        extraction = self.extraction
+        return SourceRules(
+            key=self.key,
+            name=self.name,
+            homepage=self.homepage,
+            language=self.language,
+            timezone=self.timezone,
+            aliases=tuple(self.aliases),
+            body_selector=extraction.body_selector,
+            title_selector=extraction.title_selector,
+            date_selector=extraction.date_selector,
+            author_selector=extraction.author_selector,
+            strip_selectors=tuple(extraction.strip_selectors),
+            boilerplate=tuple((b.pattern, b.reason) for b in extraction.boilerplate),
+        )
+
+    def fixture_path(self, relative: str) -> Path:
+        """A fixture file named relative to the source file."""
+        base = self.path.parent if self.path else Path.cwd()
+        return base / relative

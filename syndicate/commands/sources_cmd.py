@@ -1,0 +1,76 @@
+"""`syndicate sources list | check | test [KEY]`: what sources exist, are they valid, do they still work."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from spiders.fixture_check import check_source
+from spiders.registry import SourceCatalog, SourceFileError, load_catalog, source_dirs
+
+EXIT_INVALID = 2
+
+sources_app = typer.Typer(help="List, validate and test source files.", no_args_is_help=True)
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(sources_app, name="sources")
+
+
+def catalog_or_exit() -> SourceCatalog:
+    """The catalog, or every problem on stderr (one line each) and exit status 2."""
+    try:
+        return load_catalog()
+    except SourceFileError as exc:
+        for problem in exc.problems:
+            typer.echo(problem, err=True)
+        raise typer.Exit(EXIT_INVALID) from None
+
+
+@sources_app.command("list")
+def list_sources() -> None:
+    """Each source's key, name, homepage and how it discovers articles."""
+    catalog = catalog_or_exit()
+    table = Table("key", "name", "homepage", "feeds", "sitemaps", "sections", "fixtures")
+    for config in catalog.configs():
+        d = config.discovery
+        table.add_row(
+            config.key,
+            config.name,
+            config.homepage,
+            *(str(len(items)) for items in (d.feeds, d.sitemaps, d.sections, config.fixtures)),
+        )
+    Console().print(table)
+
+
+@sources_app.command("check")
+def check_sources() -> None:
+    """Validate every source file; exit 2 with one line per problem."""
+    catalog = catalog_or_exit()
+    folders = ", ".join(str(folder) for folder in source_dirs())
+    typer.echo(f"{len(catalog)} source files valid ({folders})")
+
+
+@sources_app.command("test")
+def test_sources(
+    key: Annotated[str | None, typer.Argument(help="Only this source (default: all)")] = None,
+) -> None:
+    """Run each source's saved pages through the extractor; exit 1 if any differs."""
+    catalog = catalog_or_exit()
+    if key is not None and key not in catalog:
+        typer.echo(f"unknown source {key!r}; known: {', '.join(catalog.keys())}", err=True)
+        raise typer.Exit(EXIT_INVALID)
+    registry = catalog.publishers()
+    failed = 0
+    for config in [catalog.get(key)] if key else catalog.configs():
+        for result in check_source(config, registry):
+            status = "ok" if result.passed else "DIFFERS"
+            typer.echo(f"{result.source}: {result.page}: {status}")
+            for difference in result.differences:
+                typer.echo(f"    {difference}")
+            failed += not result.passed
+    if failed:
+        raise typer.Exit(1)

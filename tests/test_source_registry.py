@@ -1,0 +1,182 @@
+"""Source files: the built-in catalog, validation errors (one line per problem), folders, dates."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from spiders.dated import expand
+from spiders.registry import SourceFileError, load_catalog
+from syndicate.cli import app
+
+GOOD = """
+key = "local"
+name = "Local News"
+homepage = "http://127.0.0.1:8000/"
+language = "es"
+timezone = "America/Lima"
+
+[discovery]
+feeds = ["http://127.0.0.1:8000/rss.xml"]
+article_urls = ['^http://127\\.0\\.0\\.1:8000/news/']
+"""
+
+BAD = """
+key = "Bad Key"
+name = "Bad"
+homepage = "ftp://example.org/"
+language = "es"
+timezone = "Mars/Olympus"
+colour = "red"
+
+[discovery]
+feeds = []
+article_urls = ['(unclosed']
+"""
+
+
+def write(folder: Path, name: str, text: str) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_builtin_catalog_has_el_comercio_and_the_six_spanish_publishers() -> None:
+    catalog = load_catalog()
+    expected = {"elcomercio", "elpais", "elmundo", "abc", "lavanguardia", "eldiario", "publico"}
+    assert expected <= set(catalog.keys())
+    assert catalog.rules("elcomercio").timezone == "America/Lima"
+    assert catalog.rules("elpais").timezone == "Europe/Madrid"
+    publishers = catalog.publishers()
+    for alias in ("Elcomercio", "elcomercio.pe", "El Comercio Perú"):
+        found = publishers.by_name(alias)
+        assert found is not None and found.key == "elcomercio", alias
+    found = publishers.by_url("https://www.lavanguardia.com/politica/x.html")
+    assert found is not None and found.key == "lavanguardia"
+
+
+def test_builtin_article_patterns_accept_their_fixture_urls_and_reject_index_pages() -> None:
+    catalog = load_catalog()
+    for config in catalog.configs():
+        patterns = [re.compile(p) for p in config.discovery.article_urls]
+        assert not any(p.match(config.homepage) for p in patterns), config.key
+        for fixture in config.fixtures:
+            assert any(p.match(fixture.url) for p in patterns), (config.key, fixture.url)
+
+
+def test_a_valid_operator_file_loads_with_defaults(tmp_path: Path) -> None:
+    write(tmp_path, "local.toml", GOOD)
+    catalog = load_catalog([tmp_path])
+    config = catalog.get("local")
+    assert catalog.keys() == ["local"]
+    assert config.crawl.delay == 1.0
+    assert config.crawl.concurrency == 2
+    assert config.fixtures == []
+
+
+def test_an_invalid_file_gives_one_line_per_problem_naming_file_and_field(tmp_path: Path) -> None:
+    path = write(tmp_path, "bad.toml", BAD)
+    with pytest.raises(SourceFileError) as caught:
+        load_catalog([tmp_path])
+    problems = caught.value.problems
+    assert all(line.startswith(f"{path}: ") for line in problems)
+    fields = {line.split(": ")[1] for line in problems}
+    assert {"key", "homepage", "timezone", "colour", "discovery.article_urls"} <= fields
+    assert any("Mars/Olympus" in line for line in problems)
+    assert any("(unclosed" in line for line in problems)
+
+
+def test_toml_syntax_error_names_the_file(tmp_path: Path) -> None:
+    path = write(tmp_path, "broken.toml", 'key = "x\n')
+    with pytest.raises(SourceFileError) as caught:
+        load_catalog([tmp_path])
+    assert caught.value.problems[0].startswith(f"{path}: invalid TOML")
+
+
+def test_duplicate_keys_across_folders_are_an_error(tmp_path: Path) -> None:
+    write(tmp_path / "a", "one.toml", GOOD)
+    second = write(tmp_path / "b", "two.toml", GOOD)
+    with pytest.raises(SourceFileError) as caught:
+        load_catalog([tmp_path / "a", tmp_path / "b"])
+    assert caught.value.problems == [
+        f"{second}: key: 'local' is already defined in {tmp_path / 'a' / 'one.toml'}"
+    ]
+
+
+def test_operator_folders_come_from_the_environment(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write(tmp_path / "a", "local.toml", GOOD)
+    write(tmp_path / "b", "other.toml", GOOD.replace('"local"', '"other"'))
+    monkeypatch.setenv("SYNDICATE_SOURCES_DIR", f"{tmp_path / 'a'}:{tmp_path / 'b'}")
+    keys = load_catalog().keys()
+    assert {"local", "other", "elcomercio"} <= set(keys)
+
+
+def test_a_missing_operator_folder_is_reported(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SYNDICATE_SOURCES_DIR", str(tmp_path / "nope"))
+    with pytest.raises(SourceFileError) as caught:
+        load_catalog()
+    assert caught.value.problems == [f"{tmp_path / 'nope'}: not a folder of source files"]
+
+
+def test_sources_check_exits_2_with_one_line_per_problem(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = write(tmp_path, "bad.toml", BAD)
+    monkeypatch.setenv("SYNDICATE_SOURCES_DIR", str(tmp_path))
+    result = CliRunner().invoke(app, ["sources", "check"])
+    assert result.exit_code == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) >= 5
+    assert all(line.startswith(f"{path}: ") for line in lines)
+
+
+def test_sources_check_and_list_pass_on_the_builtin_catalog() -> None:
+    runner = CliRunner()
+    checked = runner.invoke(app, ["sources", "check"])
+    assert checked.exit_code == 0, checked.output
+    listed = runner.invoke(app, ["sources", "list"])
+    assert listed.exit_code == 0
+    assert "elcomercio" in listed.stdout and "lavanguardia" in listed.stdout
+
+
+def test_unknown_and_misplaced_date_placeholders_are_rejected(tmp_path: Path) -> None:
+    text = GOOD.replace(
+        "feeds = [",
+        'sitemaps = ["http://127.0.0.1:8000/s-{YY}.xml", "http://h/{MM}.xml"]\nfeeds = [',
+    )
+    write(tmp_path, "dated.toml", text)
+    with pytest.raises(SourceFileError) as caught:
+        load_catalog([tmp_path])
+    assert len(caught.value.problems) == 1
+    assert "discovery.sitemaps" in caught.value.problems[0]
+    assert "{YY}" in caught.value.problems[0]
+
+
+def test_monthly_sitemaps_expand_over_the_range_newest_first() -> None:
+    url = "https://www.lavanguardia.com/sitemap-noticias-{YYYY}{MM}.xml.gz"
+    got = expand(url, since=date(2025, 11, 20), until=date(2026, 2, 3))
+    assert got == [
+        "https://www.lavanguardia.com/sitemap-noticias-202602.xml.gz",
+        "https://www.lavanguardia.com/sitemap-noticias-202601.xml.gz",
+        "https://www.lavanguardia.com/sitemap-noticias-202512.xml.gz",
+        "https://www.lavanguardia.com/sitemap-noticias-202511.xml.gz",
+    ]
+
+
+def test_daily_sitemaps_and_the_default_period() -> None:
+    url = "https://elcomercio.pe/sitemap/archivo/{YYYY}-{MM}-{DD}-web/?outputType=xml"
+    got = expand(url, since=date(2024, 2, 28), until=date(2024, 3, 1))
+    assert [u.split("/")[5] for u in got] == ["2024-03-01-web", "2024-02-29-web", "2024-02-28-web"]
+    assert expand(url, since=None, until=date(2024, 3, 1)) == [got[0]]
+    assert expand("https://x.org/s.xml", since=date(2020, 1, 1), until=date(2024, 1, 1)) == [
+        "https://x.org/s.xml"
+    ]
