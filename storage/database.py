@@ -1,0 +1,86 @@
+"""One engine factory for any URL, migrations to build the schema, sessions as context managers."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from importlib.resources import files
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.orm import Session, sessionmaker
+
+DEFAULT_DATABASE_URL = "sqlite:///syndicate.db"
+ENV_VAR = "SYNDICATE_DATABASE_URL"
+# How long a SQLite writer waits for another process's write to finish before failing.
+SQLITE_BUSY_TIMEOUT_MS = 60_000
+
+
+def database_url(cli_value: str | None = None) -> str:
+    """`--db` wins over `$SYNDICATE_DATABASE_URL`, which wins over the default file."""
+    return cli_value or os.environ.get(ENV_VAR) or DEFAULT_DATABASE_URL
+
+
+def make_engine(url: str) -> Engine:
+    """Engine for `url`; SQLite gets WAL, foreign keys, a busy timeout and BEGIN IMMEDIATE."""
+    engine = create_engine(url)
+    if engine.dialect.name == "sqlite":
+        _configure_sqlite(engine)
+    return engine
+
+
+def _configure_sqlite(engine: Engine) -> None:
+    """Writers take the lock at BEGIN, so two processes queue instead of failing mid-transaction.
+
+    pysqlite's own transaction handling is switched off (the SQLAlchemy-documented recipe)
+    so that BEGIN IMMEDIATE and SAVEPOINTs behave as written.
+    """
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.execute("PRAGMA synchronous = NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Any) -> None:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def alembic_config() -> Config:
+    """Alembic config for the migrations shipped inside the package (works when installed)."""
+    config = Config()
+    config.set_main_option("script_location", str(files("storage") / "migrations"))
+    return config
+
+
+def upgrade(url_or_engine: str | Engine) -> None:
+    """Create or migrate the schema to the newest revision; running it again changes nothing."""
+    engine = make_engine(url_or_engine) if isinstance(url_or_engine, str) else url_or_engine
+    config = alembic_config()
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "head")
+    if isinstance(url_or_engine, str):
+        engine.dispose()
+
+
+@contextmanager
+def session_scope(engine: Engine) -> Iterator[Session]:
+    """A session that commits when the block succeeds and rolls back (writes nothing) on error."""
+    session = sessionmaker(engine, expire_on_commit=False)()
+    try:
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()

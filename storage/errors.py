@@ -1,0 +1,13 @@
+"""Errors storage raises for one article or page: they name the URL and field and say why."""
+
+from __future__ import annotations
+
+
+class StorageError(ValueError):
+    """This record cannot be stored; everything else in the batch still can."""
+
+    def __init__(self, reason: str, *, url: str | None = None, field: str | None = None) -> None:
+        self.reason = f"{field}: {reason}" if field else reason
+        self.url = url
+        self.field = field
+        super().__init__(f"{url}: {self.reason}" if url else self.reason)

@@ -1,0 +1,84 @@
+"""Raw pages, kept gzip-compressed so articles can be rebuilt (`syndicate reextract`) offline."""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+from collections.abc import Iterator
+from dataclasses import asdict
+from datetime import datetime
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
+
+from storage.convert import check_text
+from storage.dialect import insert
+from storage.models import ArticleRow, Page
+from storage.records import FetchedPage
+
+# Environment variable operators set to prune pages older than this many days (`db prune`).
+RETENTION_ENV = "SYNDICATE_PAGE_RETENTION_DAYS"
+
+
+def store_page(session: Session, source_key: str, page: FetchedPage) -> int:
+    """Id of the stored page; the same URL with the same body is stored once, however often.
+
+    A refetch of an unchanged body only moves `fetched_at` forward (the last time it was seen).
+    """
+    check_text(asdict(page) | {"body": None}, url=page.url, field="page")
+    digest = hashlib.sha256(page.body).hexdigest()
+    values = {
+        "source": source_key,
+        "url": page.url,
+        "final_url": page.final_url,
+        "status": page.status,
+        "headers": dict(page.headers),
+        "body": gzip.compress(page.body, compresslevel=6, mtime=0),
+        "body_sha256": digest,
+        "body_size": len(page.body),
+        "fetched_at": page.fetched_at,
+    }
+    stmt = insert(session, Page).values(values)
+    stmt = stmt.on_conflict_do_update(
+        index_elements=[Page.url, Page.body_sha256],
+        set_={"fetched_at": stmt.excluded.fetched_at},
+        where=Page.fetched_at < stmt.excluded.fetched_at,
+    ).returning(Page.id)
+    page_id = session.execute(stmt).scalar_one_or_none()
+    if page_id is not None:
+        return int(page_id)
+    existing = select(Page.id).where(Page.url == page.url, Page.body_sha256 == digest)
+    return int(session.execute(existing).scalar_one())
+
+
+def load_page(row: Page) -> FetchedPage:
+    """The page as it was fetched (body decompressed)."""
+    return FetchedPage(
+        url=row.url,
+        final_url=row.final_url,
+        status=row.status,
+        headers=dict(row.headers),
+        body=gzip.decompress(row.body),
+        fetched_at=row.fetched_at,
+    )
+
+
+def latest_pages(session: Session, source_key: str | None = None) -> Iterator[Page]:
+    """The newest stored page of every URL (of one source, or all), oldest URL first."""
+    rank = func.row_number().over(
+        partition_by=Page.url, order_by=(Page.fetched_at.desc(), Page.id.desc())
+    )
+    ranked = select(Page.id, rank.label("rank"))
+    if source_key is not None:
+        ranked = ranked.where(Page.source == source_key)
+    ranks = ranked.subquery()
+    newest = select(ranks.c.id).where(ranks.c.rank == 1)
+    query = select(Page).where(Page.id.in_(newest)).order_by(Page.id)
+    yield from session.execute(query.execution_options(yield_per=100)).scalars()
+
+
+def prune_pages(session: Session, *, before: datetime) -> int:
+    """Delete pages fetched before `before`, except those current articles were built from."""
+    in_use = select(ArticleRow.page_id).where(ArticleRow.page_id.is_not(None))
+    stmt = delete(Page).where(Page.fetched_at < before, Page.id.not_in(in_use))
+    return int(session.execute(stmt).rowcount)  # type: ignore[attr-defined]  # CursorResult

@@ -1,0 +1,50 @@
+"""Plain records storage takes and returns (no SQLAlchemy), so callers need not know the models."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Literal
+
+UpsertOutcome = Literal["new", "updated", "unchanged"]
+
+
+@dataclass(slots=True)
+class FetchedPage:
+    """A page as fetched: the body is raw and uncompressed (storage compresses it)."""
+
+    url: str
+    final_url: str
+    status: int
+    headers: dict[str, str]
+    body: bytes
+    fetched_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class UpsertResult:
+    """What `upsert_article` did: `version` is the article's version after the write."""
+
+    outcome: UpsertOutcome
+    article_id: int
+    version: int
+
+
+@dataclass(frozen=True, slots=True)
+class RunSummary:
+    """One crawl run as `syndicate runs` shows it."""
+
+    id: int
+    source: str
+    started_at: datetime
+    finished_at: datetime | None
+    status: str
+    counts: dict[str, int] = field(default_factory=dict)
+    failures: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def seconds(self) -> float | None:
+        """How long the run took, or None while it is still running."""
+        if self.finished_at is None:
+            return None
+        return (self.finished_at - self.started_at).total_seconds()

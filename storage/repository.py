@@ -1,0 +1,160 @@
+"""Repository functions: the only way articles and sources are written.
+
+Every write is idempotent: the database's own `ON CONFLICT` decides whether a row exists,
+so two processes storing the same article at once still leave one row.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import exc, select
+from sqlalchemy.orm import Session
+
+from extractors.article import Article
+from extractors.source_rules import SourceRules
+from storage.convert import article_from_row, article_values, content_hash
+from storage.dialect import insert
+from storage.errors import StorageError
+from storage.models import ArticleRow, ArticleVersion, Source
+from storage.pages import store_page
+from storage.records import UpsertResult
+from storage.similarity import signature
+from storage.syndication import index_bands, link_original, link_waiting_copies
+from storage.urls import canonical_url
+
+__all__ = [
+    "UpsertResult",
+    "ensure_source",
+    "get_article",
+    "known_article_urls",
+    "store_page",
+    "upsert_article",
+]
+
+
+def ensure_source(session: Session, rules: SourceRules) -> None:
+    """Create or refresh the `sources` row from the source file's current values."""
+    values = {
+        "key": rules.key,
+        "name": rules.name,
+        "homepage": rules.homepage,
+        "language": rules.language,
+        "timezone": rules.timezone,
+        "aliases": list(rules.aliases),
+    }
+    stmt = insert(session, Source).values(values)
+    updates = {k: getattr(stmt.excluded, k) for k in values if k != "key"}
+    session.execute(stmt.on_conflict_do_update(index_elements=[Source.key], set_=updates))
+
+
+def upsert_article(
+    session: Session,
+    article: Article,
+    *,
+    seen_at: datetime,
+    page_id: int | None = None,
+    changed_at: datetime | None = None,
+) -> UpsertResult:
+    """Store `article` under its canonical URL: new row, new version, or just `last_seen_at`.
+
+    Runs in a SAVEPOINT: on any error nothing of this article is written and a
+    StorageError naming the URL (and field) is raised; the session stays usable.
+    `changed_at` (default `seen_at`) is when a content change is recorded as made.
+    """
+    values = article_values(article)
+    if session.get(Source, values["source"]) is None:
+        raise StorageError(
+            f"unknown source {values['source']!r} (ensure_source first)",
+            url=article.url,
+            field="source",
+        )
+    try:
+        with session.begin_nested():
+            return _upsert(session, values, seen_at, page_id, changed_at or seen_at)
+    except exc.DBAPIError as error:
+        reason = str(error.orig).strip().splitlines()[0] if error.orig else str(error)
+        raise StorageError(f"database refused the article: {reason}", url=article.url) from error
+
+
+def _upsert(
+    session: Session,
+    values: dict[str, Any],
+    seen_at: datetime,
+    page_id: int | None,
+    changed_at: datetime,
+) -> UpsertResult:
+    digest = content_hash(values)
+    state = {"content_hash": digest, "minhash": signature(values["text"]), "page_id": page_id}
+    new = {"first_seen_at": seen_at, "last_seen_at": seen_at, "updated_at": changed_at}
+    stmt = insert(session, ArticleRow).values(values | state | new | {"version": 1})
+    stmt = stmt.on_conflict_do_nothing(index_elements=[ArticleRow.canonical_url])
+    new_id = session.execute(stmt.returning(ArticleRow.id)).scalar_one_or_none()
+    row = _locked(session, values["canonical_url"])
+    if new_id is not None:
+        _relink(session, row)
+        link_waiting_copies(session, row)
+        return UpsertResult("new", row.id, 1)
+    row.last_seen_at = max(row.last_seen_at, seen_at)
+    if row.content_hash == digest:
+        return UpsertResult("unchanged", row.id, row.version)
+    _archive(session, row, changed_at)
+    for name, value in (values | state).items():
+        setattr(row, name, value)
+    row.version += 1
+    row.updated_at = changed_at
+    _relink(session, row)
+    return UpsertResult("updated", row.id, row.version)
+
+
+def _locked(session: Session, canonical: str) -> ArticleRow:
+    """The row, locked against concurrent writers (PostgreSQL; SQLite locks at BEGIN IMMEDIATE)."""
+    query = select(ArticleRow).where(ArticleRow.canonical_url == canonical).with_for_update()
+    return session.execute(query.execution_options(populate_existing=True)).scalar_one()
+
+
+def _relink(session: Session, row: ArticleRow) -> None:
+    session.flush()
+    index_bands(session, row)
+    link_original(session, row)
+    session.flush()
+
+
+def _archive(session: Session, row: ArticleRow, superseded_at: datetime) -> None:
+    """Keep the content being replaced as an `article_versions` row."""
+    old = article_from_row(row)
+    session.add(
+        ArticleVersion(
+            article_id=row.id,
+            version=row.version,
+            content_hash=row.content_hash,
+            title=row.title,
+            text=row.text,
+            data=old.to_dict(),
+            valid_from=row.updated_at,
+            superseded_at=superseded_at,
+        )
+    )
+
+
+def known_article_urls(session: Session, source_key: str) -> dict[str, datetime]:
+    """Fetched URL and canonical URL of each stored article of the source -> `last_seen_at`.
+
+    Spiders use it to skip (or refresh) articles already stored.
+    """
+    query = select(ArticleRow.url, ArticleRow.canonical_url, ArticleRow.last_seen_at).where(
+        ArticleRow.source == source_key
+    )
+    known: dict[str, datetime] = {}
+    for url, canonical, last_seen in session.execute(query):
+        known[url] = last_seen
+        known[canonical] = last_seen
+    return known
+
+
+def get_article(session: Session, url: str) -> Article | None:
+    """The stored article whose canonical URL `url` normalises to, if any."""
+    query = select(ArticleRow).where(ArticleRow.canonical_url == canonical_url(url))
+    row = session.execute(query).scalar_one_or_none()
+    return article_from_row(row) if row is not None else None

@@ -1,0 +1,74 @@
+"""Near-duplicate detection that works across processes: MinHash signatures stored per article,
+banded into LSH buckets (`article_bands`) so candidates are found with an indexed query."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+
+import numpy as np
+from datasketch import MinHash
+
+NUM_PERM = 128
+BANDS, ROWS = 32, 4  # 32 bands of 4 rows: a pair at Jaccard 0.7 is a candidate with p > 0.99
+NEAR_DUPLICATE = 0.7  # estimated Jaccard of 5-word shingles at or above which texts are copies
+SHINGLE_WORDS = 5
+MIN_WORDS = 50  # shorter texts share too many shingles by chance to judge
+_WORD = re.compile(r"\w+")
+_TEMPLATE = MinHash(num_perm=NUM_PERM, seed=1)  # permutations are computed once, then shared
+
+
+def words(text: str) -> list[str]:
+    """Lowercased words, accents folded, so trivial re-typing does not hide a copy."""
+    folded = unicodedata.normalize("NFKD", text.lower()).encode("ascii", "ignore").decode()
+    return _WORD.findall(folded)
+
+
+def signature(text: str) -> bytes | None:
+    """MinHash of the text's word shingles as bytes, or None when the text is too short."""
+    tokens = words(text)
+    if len(tokens) < MIN_WORDS:
+        return None
+    shingles = {" ".join(tokens[i : i + SHINGLE_WORDS]) for i in range(len(tokens) - 4)}
+    minhash = MinHash(
+        num_perm=NUM_PERM, seed=1, permutations=_TEMPLATE.permutations, scheme=_TEMPLATE.scheme
+    )
+    minhash.update_batch([s.encode() for s in shingles])
+    return np.asarray(minhash.hashvalues, dtype="<u8").tobytes()
+
+
+def similarity(first: bytes, second: bytes) -> float:
+    """Estimated Jaccard similarity of two signatures."""
+    a = np.frombuffer(first, dtype="<u8")
+    b = np.frombuffer(second, dtype="<u8")
+    return float(np.count_nonzero(a == b)) / NUM_PERM
+
+
+def bands(sig: bytes) -> list[tuple[int, int]]:
+    """(band, bucket) pairs; the bucket is a signed 64-bit hash so it fits a BIGINT column."""
+    width = ROWS * 8
+    return [
+        (
+            band,
+            int.from_bytes(
+                hashlib.blake2b(sig[band * width : (band + 1) * width], digest_size=8).digest(),
+                "little",
+                signed=True,
+            ),
+        )
+        for band in range(BANDS)
+    ]
+
+
+def title_similarity(first: str, second: str) -> float:
+    """Jaccard similarity of character trigrams of folded titles (names survive translation)."""
+    a, b = _trigrams(first), _trigrams(second)
+    if not a or not b:
+        return 0.0
+    return len(a & b) / len(a | b)
+
+
+def _trigrams(title: str) -> set[str]:
+    text = " ".join(words(title))
+    return {text[i : i + 3] for i in range(len(text) - 2)}

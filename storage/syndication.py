@@ -1,0 +1,152 @@
+"""Linking syndicated copies to their originals (`articles.original_article_id`).
+
+Rules, in order (docs/schema.md explains them to downstream readers):
+1. The copy's `attribution.original_url` is a stored article's canonical URL: that article.
+2. The copy's `attribution.original_source` names another source: among that source's
+   articles published within ORIGINAL_WINDOW of the copy, the one whose title (character
+   trigrams; names survive translation) or text (MinHash) is most similar, if at least
+   TITLE_FLOOR / NEAR_DUPLICATE similar. Translated copies share little text but their
+   titles share names, so both signals count. When the original arrives after its copy,
+   the waiting copies are linked then (`link_waiting_copies`).
+3. Otherwise a stored article whose text is a near duplicate (MinHash over 5-word shingles,
+   LSH buckets in `article_bands`): the earliest published of them is the original.
+Copies are never merged into, nor deduplicated against, their original: both rows stay.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import and_, delete, func, insert, or_, select, update
+from sqlalchemy.orm import Session
+
+from storage.models import ArticleBand, ArticleRow
+from storage.similarity import NEAR_DUPLICATE, bands, similarity, title_similarity
+from storage.urls import InvalidURLError, canonical_url
+
+ORIGINAL_WINDOW = (timedelta(days=7), timedelta(days=1))  # original published up to 7d before
+TITLE_FLOOR = 0.15  # translated titles of one story score ~0.25, unrelated ones under 0.05
+MAX_CANDIDATES = 500
+
+
+def reference_time(row: ArticleRow) -> datetime:
+    """When the article appeared: its published date, else when we first saw it."""
+    return row.published_at or row.first_seen_at
+
+
+def index_bands(session: Session, row: ArticleRow) -> None:
+    """Replace the article's LSH buckets so later articles find it as a candidate."""
+    session.execute(delete(ArticleBand).where(ArticleBand.article_id == row.id))
+    if row.minhash is not None:
+        rows = [{"article_id": row.id, "band": b, "bucket": h} for b, h in bands(row.minhash)]
+        session.execute(insert(ArticleBand), rows)
+
+
+def link_original(session: Session, row: ArticleRow) -> None:
+    """Set (or clear) the row's original from its attribution, else from near-duplicate text."""
+    original = by_attribution(session, row)
+    if original is None:
+        original = _by_text(session, row)
+    row.original_article_id = _root(session, original, row)
+
+
+def _root(session: Session, original: ArticleRow | None, row: ArticleRow) -> int | None:
+    """Link to the first publisher, not to another copy; never to itself."""
+    if original is not None and original.original_article_id not in (None, row.id):
+        original = session.get(ArticleRow, original.original_article_id)
+    if original is None or original.id == row.id:
+        return None
+    return original.id
+
+
+def by_attribution(session: Session, row: ArticleRow) -> ArticleRow | None:
+    """The original the row's attribution points at (rules 1 and 2), if it is stored."""
+    original_url = (row.attribution or {}).get("original_url")
+    if original_url:
+        try:
+            target = canonical_url(original_url)
+        except InvalidURLError:
+            target = None
+        found = session.execute(
+            select(ArticleRow).where(ArticleRow.canonical_url == target, ArticleRow.id != row.id)
+        ).scalar_one_or_none()
+        if found is not None:
+            return found
+    if not row.original_source or row.original_source == row.source:
+        return None
+    return _best_of_source(session, row, row.original_source)
+
+
+def _best_of_source(session: Session, row: ArticleRow, source: str) -> ArticleRow | None:
+    when = reference_time(row)
+    published = func.coalesce(ArticleRow.published_at, ArticleRow.first_seen_at)
+    query = (
+        select(ArticleRow)
+        .where(ArticleRow.source == source, ArticleRow.id != row.id)
+        .where(published >= when - ORIGINAL_WINDOW[0], published <= when + ORIGINAL_WINDOW[1])
+        .limit(MAX_CANDIDATES)
+    )
+    scored = [(_match_score(row, c), c) for c in session.execute(query).scalars()]
+    scored = [(s, c) for s, c in scored if s > 0]
+    if not scored:
+        return None
+    return max(
+        scored, key=lambda sc: (sc[0], -abs((reference_time(sc[1]) - when).total_seconds()))
+    )[1]
+
+
+def _match_score(copy: ArticleRow, candidate: ArticleRow) -> float:
+    """Title or text similarity, 0 when neither reaches its floor."""
+    title = title_similarity(copy.title or "", candidate.title or "")
+    text = 0.0
+    if copy.minhash is not None and candidate.minhash is not None:
+        text = similarity(copy.minhash, candidate.minhash)
+    if title < TITLE_FLOOR and text < NEAR_DUPLICATE:
+        return 0.0
+    return max(title, text)
+
+
+def _by_text(session: Session, row: ArticleRow) -> ArticleRow | None:
+    """Earliest-published stored near duplicate of the row's text (rule 3)."""
+    if row.minhash is None:
+        return None
+    signature = row.minhash
+    pairs = [and_(ArticleBand.band == b, ArticleBand.bucket == h) for b, h in bands(signature)]
+    ids = select(ArticleBand.article_id).where(or_(*pairs), ArticleBand.article_id != row.id)
+    query = select(ArticleRow).where(ArticleRow.id.in_(ids.distinct().limit(MAX_CANDIDATES)))
+    matches = [
+        c
+        for c in session.execute(query).scalars()
+        if c.minhash is not None and similarity(signature, c.minhash) >= NEAR_DUPLICATE
+    ]
+    if not matches:
+        return None
+    earliest = min(matches, key=lambda c: (reference_time(c), c.id))
+    if reference_time(earliest) <= reference_time(row):
+        return earliest
+    _adopt(session, earliest, row)  # the row is older than every stored copy: it is the original
+    return None
+
+
+def _adopt(session: Session, former_original: ArticleRow, row: ArticleRow) -> None:
+    """Make `row` the original of a cluster whose earliest member appeared after it."""
+    session.execute(
+        update(ArticleRow)
+        .where(ArticleRow.original_article_id == former_original.id)
+        .values(original_article_id=row.id)
+    )
+    former_original.original_article_id = row.id
+
+
+def link_waiting_copies(session: Session, row: ArticleRow) -> None:
+    """Link stored copies that credit the row's source but arrived before their original."""
+    query = (
+        select(ArticleRow)
+        .where(ArticleRow.original_source == row.source, ArticleRow.original_article_id.is_(None))
+        .where(ArticleRow.source != row.source)
+        .limit(MAX_CANDIDATES)
+    )
+    for copy in session.execute(query).scalars():
+        original = by_attribution(session, copy)
+        if original is not None and original.id == row.id:
+            copy.original_article_id = row.id

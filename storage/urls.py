@@ -1,0 +1,47 @@
+"""Canonical URLs: one article per canonical URL, whatever variant of it a page was fetched at."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from courlan import normalize_url
+from w3lib.url import canonicalize_url
+
+# Query parameters that select an AMP/print/app rendering of the same article.
+_VARIANT_PARAMS = {"outputtype", "output", "amp"}
+_VARIANT_VALUES = {"amp", "1", "true", ""}
+_ALWAYS_DROP = {"ref", "cmpid", "amp_js_v", "usqp", "_amp", "ocid", "smid", "spm"}
+# Host prefixes of mobile and AMP mirrors: m.example.com, amp.example.com, mobile.example.com.
+_MIRROR_HOST = re.compile(r"^(?:m|amp|mobile)\.(?=[^.]+\.[^.]+)")
+# An `amp` path segment at the start or end: /amp/story/, /story/amp/, /story/amp.
+_LEADING_AMP = re.compile(r"^/amp(?=/)")
+_TRAILING_AMP = re.compile(r"/amp/?$")
+
+
+class InvalidURLError(ValueError):
+    """The URL cannot identify an article (no scheme or host)."""
+
+
+def canonical_url(url: str) -> str:
+    """Normalised form of `url`: trackers and fragment stripped, AMP and mobile variants folded.
+
+    courlan removes tracking parameters (utm_*, fbclid, gclid, ...) and lowercases the host;
+    w3lib sorts and percent-encodes the query; the AMP/mobile folding is ours.
+    """
+    parts = urlsplit(url.strip())
+    if parts.scheme not in {"http", "https"} or not parts.hostname:
+        raise InvalidURLError(f"not an absolute http(s) URL: {url!r}")
+    cleaned = normalize_url(url.strip(), strict=False, trailing_slash=True)
+    parts = urlsplit(cleaned)
+    host = _MIRROR_HOST.sub("", parts.netloc)
+    path = _TRAILING_AMP.sub("/", _LEADING_AMP.sub("", parts.path)) or "/"
+    query = urlencode([(k, v) for k, v in parse_qsl(parts.query, True) if _keeps(k, v)])
+    return canonicalize_url(urlunsplit((parts.scheme, host, path, query, "")))
+
+
+def _keeps(name: str, value: str) -> bool:
+    lowered = name.lower()
+    if lowered in _ALWAYS_DROP:
+        return False
+    return not (lowered in _VARIANT_PARAMS and value.lower() in _VARIANT_VALUES)
