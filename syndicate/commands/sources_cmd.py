@@ -1,15 +1,15 @@
-"""`syndicate sources list | check | test [KEY]`: what sources exist, are they valid, do they still work."""
+"""`syndicate sources list | check | test [KEY]`: which sources exist, are valid, still work."""
 
 from __future__ import annotations
 
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
 from spiders.fixture_check import check_source
 from spiders.registry import SourceCatalog, SourceFileError, load_catalog, source_dirs
+from syndicate.console import console
 
 EXIT_INVALID = 2
 
@@ -43,7 +43,7 @@ def list_sources() -> None:
             config.homepage,
             *(str(len(items)) for items in (d.feeds, d.sitemaps, d.sections, config.fixtures)),
         )
-    Console().print(table)
+    console().print(table)
 
 
 @sources_app.command("check")
