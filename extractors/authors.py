@@ -1,0 +1,51 @@
+"""Author names from the page's signals, with the junk that CMSs put there filtered out."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from extractors.source_rules import name_key
+
+# CMS account names and placeholders, not people (compared case- and accent-folded).
+_NOT_PEOPLE = {
+    "admin", "administrator", "administrador", "root", "user", "usuario", "editor", "webmaster",
+    "author", "autor", "guest", "invitado", "anonymous", "anonimo", "unknown", "desconocido",
+    "null", "none", "nobody", "staff", "redaccion", "wpadmin", "publisher", "contributor",
+}  # fmt: skip
+_SPLIT = re.compile(r"\s*(?:,|;|\||&|\band\b|\by\b|/)\s*")
+_PREFIX = re.compile(r"^(by|por|written by|escrito por|autor(a)?:?|author:?)\s+", re.IGNORECASE)
+_DIGITS = re.compile(r"\d")
+_MAX_NAME_WORDS = 6
+
+
+def clean_authors(candidates: Iterable[str], *, not_names: Iterable[str] = ()) -> list[str]:
+    """Distinct author names in order; account names, site names, URLs and dates are dropped."""
+    excluded = {name_key(n) for n in not_names if n} | _NOT_PEOPLE
+    authors: list[str] = []
+    seen: set[str] = set()
+    for candidate in candidates:
+        for part in _split(candidate):
+            key = name_key(part)
+            if key and key not in excluded and key not in seen and _plausible(part):
+                seen.add(key)
+                authors.append(part)
+    return authors
+
+
+def _split(value: str) -> list[str]:
+    value = _PREFIX.sub("", " ".join(value.split()))
+    if value.startswith(("http://", "https://")) or "@" in value:
+        return []
+    return [part.strip(" .,-–—") for part in _SPLIT.split(value) if part.strip(" .,-–—")]
+
+
+def _plausible(name: str) -> bool:
+    """A person's or desk's name: short, with letters, no digits (dates, ids) and no markup."""
+    words = name.split()
+    return (
+        0 < len(words) <= _MAX_NAME_WORDS
+        and not _DIGITS.search(name)
+        and "<" not in name
+        and any(c.isalpha() for c in name)
+    )

@@ -1,0 +1,170 @@
+"""The article body as a flat list of blocks (paragraphs, headings, list items, quotes, rows).
+
+trafilatura hands back its own XML (p, head, list/item, quote, table/row/cell, lb, hi, ref);
+cleaning works on blocks so each rule sees one paragraph with its link share, and the
+text and HTML outputs are both rendered from what survives.
+"""
+
+from __future__ import annotations
+
+import copy
+import html
+import re
+from dataclasses import dataclass
+
+from lxml import etree
+
+_SPACES = re.compile(r"[ \t\r\f\v\u00a0\u200b]+")
+_BLANK_LINES = re.compile(r"\s*\n\s*")
+HEADING_LEVELS = {"h1": 2, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
+
+
+@dataclass(slots=True)
+class Block:
+    """One paragraph-level unit of the body."""
+
+    kind: str  # "p", "h", "li", "quote", "row", "pre"
+    text: str
+    level: int = 0  # heading level; list nesting group for "li"
+    group: int = 0  # consecutive items of one list / cells of one table share a group
+    link_chars: int = 0
+    links: tuple[str, ...] = ()
+    bold_prefix: str = ""  # leading <b>/<strong> text: teaser labels are usually bold
+
+    @property
+    def words(self) -> int:
+        return len(self.text.split())
+
+    @property
+    def link_share(self) -> float:
+        return self.link_chars / len(self.text) if self.text else 0.0
+
+
+def _inline_text(element: etree._Element) -> tuple[str, int, list[str], str]:
+    """Text of an element (lb -> newline), the characters inside links, the link targets, bold prefix."""
+    parts: list[str] = []
+    links: list[str] = []
+    link_chars = _walk(element, parts, links, in_link=False)
+    first = element[0] if len(element) else None
+    bold = ""
+    if first is not None and first.tag == "hi" and not (element.text or "").strip():
+        bold = "".join(str(t) for t in first.itertext())
+    return "".join(parts), link_chars, links, bold
+
+
+def _walk(element: etree._Element, parts: list[str], links: list[str], *, in_link: bool) -> int:
+    """Append the text under `element` in document order; return how much of it sits in links."""
+    inside = in_link or element.tag == "ref"
+    if element.tag == "ref" and (target := element.get("target")):
+        links.append(target)
+    link_chars = 0
+    if element.tag == "lb":
+        parts.append("\n")
+    elif element.text:
+        parts.append(element.text)
+        link_chars += len(element.text) if inside else 0
+    for child in element:
+        link_chars += _walk(child, parts, links, in_link=inside)
+        if child.tail:
+            parts.append(child.tail)
+            link_chars += len(child.tail) if inside else 0
+    return link_chars
+
+
+def clean_text(text: str) -> str:
+    """Collapse runs of spaces; keep single newlines from <br>."""
+    lines = [_SPACES.sub(" ", line).strip() for line in _BLANK_LINES.split(text)]
+    return "\n".join(line for line in lines if line)
+
+
+def _block(kind: str, element: etree._Element, *, level: int = 0, group: int = 0) -> Block | None:
+    raw, link_chars, links, bold = _inline_text(element)
+    text = clean_text(raw)
+    if not text:
+        return None
+    return Block(kind, text, level, group, min(link_chars, len(text)), tuple(links), bold.strip())
+
+
+def blocks_from_tree(body: etree._Element) -> list[Block]:
+    """Flatten trafilatura's body XML into blocks, in document order."""
+    blocks: list[Block] = []
+    for group, child in enumerate(body, start=1):
+        tag = child.tag
+        if tag == "head":
+            level = HEADING_LEVELS.get(child.get("rend", "h2"), 2)
+            blocks += _some(_block("h", child, level=level))
+        elif tag == "list":
+            blocks += [b for item in child.iter("item") if (b := _item_block(item, group))]
+        elif tag == "quote":
+            inner = [c for c in child if c.tag == "p"]
+            targets = inner or [child]
+            blocks += [b for t in targets if (b := _block("quote", t, group=group))]
+        elif tag == "table":
+            blocks += [b for row in child.iter("row") if (b := _row_block(row, group))]
+        elif tag == "code":
+            blocks += _some(_block("pre", child))
+        elif tag in {"p", "div"}:
+            blocks += _some(_block("p", child))
+    return blocks
+
+
+def _some(block: Block | None) -> list[Block]:
+    return [block] if block else []
+
+
+def _item_block(item: etree._Element, group: int) -> Block | None:
+    # Nested lists are flattened: an item's own text excludes its sub-list's items.
+    shallow = etree.Element("item")
+    shallow.text = item.text
+    for child in item:
+        if child.tag != "list":
+            shallow.append(_copy(child))
+    return _block("li", shallow, group=group)
+
+
+def _copy(element: etree._Element) -> etree._Element:
+    return copy.deepcopy(element)  # keeps the tail: the text after an inline element
+
+
+def _row_block(row: etree._Element, group: int) -> Block | None:
+    cells = [clean_text(_inline_text(cell)[0]) for cell in row.iterfind("cell")]
+    text = " | ".join(cell for cell in cells if cell)
+    return Block("row", text, group=group) if text else None
+
+
+def render_text(blocks: list[Block]) -> str:
+    """Paragraphs separated by one blank line (contract: headings and list items are paragraphs)."""
+    return "\n\n".join(block.text for block in blocks)
+
+
+def render_html(blocks: list[Block]) -> str:
+    """Structural HTML (p, h2-h6, ul/li, blockquote, table, pre); sanitised afterwards."""
+    out: list[str] = []
+    open_group: tuple[str, int] | None = None
+    for block in blocks:
+        wrapper = {"li": "ul", "row": "table", "quote": "blockquote"}.get(block.kind)
+        key = (wrapper, block.group) if wrapper else None
+        if open_group and open_group != key:
+            out.append(f"</{open_group[0]}>")
+            open_group = None
+        if key and open_group is None:
+            out.append(f"<{wrapper}>")
+            open_group = key
+        out.append(_render_block(block))
+    if open_group:
+        out.append(f"</{open_group[0]}>")
+    return "".join(out)
+
+
+def _render_block(block: Block) -> str:
+    body = html.escape(block.text).replace("\n", "<br>")
+    if block.kind == "h":
+        return f"<h{block.level}>{body}</h{block.level}>"
+    if block.kind == "li":
+        return f"<li>{body}</li>"
+    if block.kind == "row":
+        cells = "".join(f"<td>{html.escape(c)}</td>" for c in block.text.split(" | "))
+        return f"<tr>{cells}</tr>"
+    if block.kind == "pre":
+        return f"<pre>{body}</pre>"
+    return f"<p>{body}</p>"

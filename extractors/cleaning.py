@@ -1,0 +1,144 @@
+"""Remove in-body boilerplate block by block; every removal is recorded with its reason.
+
+trafilatura already drops page chrome; what survives inside the body are teasers to other
+stories, share/subscribe prompts, ad labels, file-name captions, credit lines and bylines.
+Credit lines and bylines are not junk: they are returned for attribution and authors.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from extractors.article import Removed
+from extractors.blocks import Block
+from extractors.rule_files import LineRule, RuleSet
+
+_TEASER_MAX_WORDS = 60
+_HEADLINE_MAX_WORDS = 25
+_DUPLICATE_MIN_WORDS = 15  # shorter repeats are legitimate (interview questions, menu items)
+_BOX_ITEM_MAX_WORDS = 20
+_CREDIT_ZONE = 3  # credit lines are read only among the first block and the last few
+_HAS_LETTER = re.compile(r"[^\W\d_]")
+
+
+@dataclass(slots=True)
+class Credit:
+    """A credit line as written, the name it credits and its link, if any."""
+
+    text: str
+    name: str
+    link: str | None
+    keep_text: bool = False  # datelines stay in the body
+
+
+@dataclass(slots=True)
+class Cleaned:
+    blocks: list[Block]
+    removed: list[Removed] = field(default_factory=list)
+    credits: list[Credit] = field(default_factory=list)
+    bylines: list[str] = field(default_factory=list)
+
+
+def clean_blocks(blocks: list[Block], rules: RuleSet, *, title: str | None = None) -> Cleaned:
+    """Drop boilerplate blocks, collecting credits and bylines on the way."""
+    result = Cleaned(blocks=[])
+    title_key = _key(title) if title else None
+    seen: set[str] = set()
+    skip_box = False
+    last = len(blocks) - 1
+    for index, block in enumerate(blocks):
+        if skip_box and _is_box_item(block):
+            result.removed.append(Removed(block.text, rules.box_reason))
+            continue
+        skip_box = False
+        in_credit_zone = index == 0 or index >= last - _CREDIT_ZONE + 1
+        reason = _reason(block, rules, result, in_credit_zone=in_credit_zone)
+        if reason is None and rules.box.match(block.text):
+            reason, skip_box = rules.box_reason, True
+        if reason is None and title_key and index < 3 and _key(block.text) == title_key:
+            reason = "title repeated in body"
+        if (
+            reason is None
+            and block.kind == "p"
+            and block.words >= _DUPLICATE_MIN_WORDS
+            and _key(block.text) in seen
+        ):
+            reason = "duplicate block (caption or pull quote repeating the text)"
+        if reason is None and not _HAS_LETTER.search(block.text):
+            reason = "no words"
+        if reason:
+            result.removed.append(Removed(block.text, reason))
+            continue
+        seen.add(_key(block.text))
+        if index < 2:
+            _note_dateline(block, rules, result)
+        result.blocks.append(block)
+    return result
+
+
+def _reason(block: Block, rules: RuleSet, result: Cleaned, *, in_credit_zone: bool) -> str | None:
+    if _is_teaser(block, rules):
+        return rules.teaser_reason
+    if in_credit_zone:
+        if (credit := _match_named(block, rules.credits)) is not None:
+            rule, name = credit
+            link = block.links[0] if block.links else None
+            result.credits.append(Credit(block.text, name, link))
+            return rule.reason
+        if (byline := _match_named(block, rules.bylines)) is not None:
+            rule, name = byline
+            result.bylines.append(name)
+            return rule.reason
+    for rule in rules.lines:
+        if block.words <= rule.max_words and rule.pattern.search(block.text):
+            return rule.reason
+    return None
+
+
+def _is_teaser(block: Block, rules: RuleSet) -> bool:
+    """A teaser label followed by a headline; a real paragraph starting with the word stays."""
+    if block.words > _TEASER_MAX_WORDS:
+        return False
+    match = rules.teaser.match(block.text)
+    if not match:
+        return False
+    rest = (match.group("rest") or "").strip()
+    if not rest:
+        return block.words <= 4
+    label = match.group("label")
+    return (
+        block.link_share >= 0.5
+        or label.isupper()
+        or bool(block.bold_prefix and block.bold_prefix.lower().startswith(label.lower()))
+        or (len(rest.split()) <= _HEADLINE_MAX_WORDS and not rest.endswith("."))
+    )
+
+
+def _match_named(block: Block, rules: tuple[LineRule, ...]) -> tuple[LineRule, str] | None:
+    for rule in rules:
+        if block.words > rule.max_words:
+            continue
+        if match := rule.pattern.search(block.text):
+            name = match.group("name").strip(" .,;:-–—()[]")
+            if name:
+                return rule, name
+    return None
+
+
+def _note_dateline(block: Block, rules: RuleSet, result: Cleaned) -> None:
+    for pattern in rules.datelines:
+        if match := pattern.match(block.text):
+            result.credits.append(Credit(match.group(0).strip(), match.group("name"), None, True))
+            return
+
+
+def _is_box_item(block: Block) -> bool:
+    """Items of a related-links box: short list items, or headline-like lines (no full stop)."""
+    if block.kind == "li":
+        return block.words <= _BOX_ITEM_MAX_WORDS
+    return block.words <= _BOX_ITEM_MAX_WORDS and not block.text.rstrip().endswith((".", ":"))
+
+
+def _key(text: str) -> str:
+    return " ".join(re.findall(r"\w+", text.casefold()))
