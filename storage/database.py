@@ -57,7 +57,7 @@ def _configure_sqlite(engine: Engine) -> None:
 def alembic_config() -> Config:
     """Alembic config for the migrations shipped inside the package (works when installed)."""
     config = Config()
-    config.set_main_option("script_location", str(files("storage") / "migrations"))
+    config.set_main_option("script_location", str(files("storage.migrations")))
     return config
 
 

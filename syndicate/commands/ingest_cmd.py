@@ -1,0 +1,111 @@
+"""`syndicate ingest PATH… --source KEY` and `syndicate reextract [KEY]`: backfills, no crawling."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import Progress
+from rich.table import Table
+
+from storage.database import database_url, make_engine, upgrade
+from syndicate.commands.db_cmd import DbOption
+from syndicate.ingest import Progress as OnPage
+from syndicate.ingest import Report, ingest_pages, reextract
+from syndicate.inputs import is_warc, iter_pages
+from syndicate.processing import PageOutcome
+
+console = Console(stderr=True)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("ingest")(ingest)
+    app.command("reextract")(reextract_cmd)
+
+
+def ingest(
+    paths: Annotated[list[Path], typer.Argument(help="Saved pages: .html, .html.gz, .warc(.gz)")],
+    source: Annotated[str, typer.Option(help="Source key the pages belong to")],
+    url: Annotated[
+        str | None, typer.Option(help="URL the single HTML file was fetched from")
+    ] = None,
+    fetched_at: Annotated[
+        datetime | None, typer.Option(help="Fetch time of the HTML files (default: file mtime)")
+    ] = None,
+    db: DbOption = None,
+) -> None:
+    """Store saved pages through the same extract -> validate -> store path as a crawl."""
+    from spiders.registry import load_catalog  # loaded only when a command needs sources
+
+    catalog = load_catalog()
+    if source not in catalog:
+        raise typer.BadParameter(f"unknown source {source!r}; known: {', '.join(catalog.keys())}")
+    if url is not None and sum(not is_warc(p) for p in paths) > 1:
+        raise typer.BadParameter("--url names the URL of ONE html file; give one file")
+    when = fetched_at.replace(tzinfo=fetched_at.tzinfo or UTC) if fetched_at else None
+    engine = make_engine(database_url(db))
+    upgrade(engine)
+    files = len(paths) if not any(is_warc(p) for p in paths) else None
+    with _progress(files) as on_page:
+        report = ingest_pages(
+            engine,
+            iter_pages(paths, url=url, fetched_at=when),
+            catalog.rules(source),
+            catalog.publishers(),
+            started_at=datetime.now(UTC),
+            clock=lambda: datetime.now(UTC),
+            progress=on_page,
+        )
+    _print(report)
+
+
+def reextract_cmd(
+    source: Annotated[str | None, typer.Argument(help="Only this source (default: all)")] = None,
+    db: DbOption = None,
+) -> None:
+    """Rebuild articles from stored raw pages (after an extractor improvement); no fetching."""
+    from spiders.registry import load_catalog  # loaded only when a command needs sources
+
+    catalog = load_catalog()
+    engine = make_engine(database_url(db))
+    upgrade(engine)
+    with _progress(None) as on_page:
+        report = reextract(
+            engine,
+            catalog.rules,
+            catalog.publishers(),
+            source_key=source,
+            changed_at=datetime.now(UTC),
+            progress=on_page,
+        )
+    _print(report)
+
+
+@contextmanager
+def _progress(total: int | None) -> Iterator[OnPage]:
+    """A rich progress bar over pages (files for ingest); failures are printed as they happen."""
+    with Progress(console=console, transient=True) as bar:
+        task = bar.add_task("pages", total=total)
+
+        def on_page(label: str, outcome: PageOutcome) -> None:
+            if outcome.outcome == "failed":
+                bar.console.print(f"[red]failed[/red] {label}: {outcome.reason}")
+            bar.advance(task)
+
+        yield on_page
+
+
+def _print(report: Report) -> None:
+    table = Table(title="ingest")
+    table.add_column("outcome")
+    table.add_column("count", justify="right")
+    for key in ("pages", "new", "updated", "unchanged", "dropped", "failed"):
+        table.add_row(key, str(report.counts.get(key, 0)))
+    for reason, count in report.failures.most_common():
+        table.add_row(f"  {reason}", str(count))
+    Console().print(table)

@@ -1,0 +1,92 @@
+"""Saved pages on disk as `FetchedPage`s: HTML, `.html.gz`, and WARC archives (response records).
+
+A file that cannot be read yields an `InputError` in its place, so one bad file
+never stops a backfill.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from warcio.archiveiterator import ArchiveIterator
+from warcio.exceptions import ArchiveLoadFailed
+
+from storage.records import FetchedPage
+from syndicate.files import MAX_PAGE_BYTES, read_page_file
+
+WARC_SUFFIXES = (".warc", ".warc.gz")
+
+
+@dataclass(frozen=True, slots=True)
+class InputError:
+    """A file (or WARC record) that could not be read, and why."""
+
+    label: str
+    reason: str
+
+
+def is_warc(path: Path) -> bool:
+    return path.name.endswith(WARC_SUFFIXES)
+
+
+def iter_pages(
+    paths: list[Path], *, url: str | None = None, fetched_at: datetime | None = None
+) -> Iterator[tuple[str, FetchedPage | InputError]]:
+    """(label, page-or-error) for every page in `paths`, in order.
+
+    A plain file's URL is `url` (else the file's own file:// URL, so only a page that declares
+    its canonical URL can be stored); its fetch time is `fetched_at`, else the file's mtime.
+    """
+    for path in paths:
+        if is_warc(path):
+            yield from _warc_pages(path)
+        else:
+            yield str(path), _file_page(path, url, fetched_at)
+
+
+def _file_page(
+    path: Path, url: str | None, fetched_at: datetime | None
+) -> FetchedPage | InputError:
+    try:
+        body = read_page_file(path)
+        when = fetched_at or datetime.fromtimestamp(path.stat().st_mtime, UTC)
+    except OSError as exc:
+        return InputError(str(path), f"cannot read file: {exc}")
+    page_url = url or path.resolve().as_uri()
+    return FetchedPage(page_url, page_url, 200, {}, body, when)
+
+
+def _warc_pages(path: Path) -> Iterator[tuple[str, FetchedPage | InputError]]:
+    """HTML response records of a WARC file; other records (requests, images, ...) are skipped."""
+    try:
+        with path.open("rb") as stream:
+            for number, record in enumerate(ArchiveIterator(stream), 1):
+                label = f"{path}: record {number}"
+                try:
+                    page = _warc_page(record)
+                except ValueError as exc:  # a malformed date or status in this record only
+                    yield label, InputError(label, f"bad WARC record: {exc}")
+                    continue
+                if page is not None:
+                    yield f"{path}: {page.url}", page
+    except (OSError, ArchiveLoadFailed) as exc:
+        yield str(path), InputError(str(path), f"cannot read WARC: {exc}")
+
+
+def _warc_page(record: Any) -> FetchedPage | None:  # warcio records are untyped
+    if getattr(record, "rec_type", None) != "response" or record.http_headers is None:
+        return None
+    headers = dict(record.http_headers.headers)
+    content_type = next((v for k, v in headers.items() if k.lower() == "content-type"), "")
+    if content_type and "html" not in content_type.lower():
+        return None
+    url = record.rec_headers.get_header("WARC-Target-URI")
+    date = record.rec_headers.get_header("WARC-Date")
+    body = record.content_stream().read(MAX_PAGE_BYTES)
+    status = int(record.http_headers.get_statuscode() or 0)
+    fetched = datetime.fromisoformat(date.replace("Z", "+00:00"))
+    return FetchedPage(url, url, status, headers, body, fetched)
