@@ -1,0 +1,18 @@
+"""Opening the crawl's database: one engine per component, schema migrated, source row present."""
+
+from __future__ import annotations
+
+from sqlalchemy import Engine
+
+from extractors.source_rules import SourceRules
+from storage.database import make_engine, session_scope, upgrade
+from storage.repository import ensure_source
+
+
+def open_database(url: str, rules: SourceRules) -> Engine:
+    """Engine for `url` with the schema at head and the source's row upserted (both idempotent)."""
+    engine = make_engine(url)
+    upgrade(engine)
+    with session_scope(engine) as session:
+        ensure_source(session, rules)
+    return engine

@@ -1,0 +1,104 @@
+"""Downloader middleware: skip articles already stored, ask conditionally for those we refetch.
+
+An article URL we have stored is not fetched again unless the crawl says `--refresh`
+or a feed/sitemap dated it after we last saw it. When it is fetched again, the stored
+page's ETag / Last-Modified make the request conditional, so an unchanged page costs a 304.
+`SYNDICATE_LIMIT` caps the article pages fetched per source.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from scrapy import Request, signals
+from scrapy.crawler import Crawler
+from scrapy.exceptions import IgnoreRequest, NotConfigured
+from sqlalchemy import select
+
+from spiders.source_spider import META_ARTICLE, META_MODIFIED, NOT_MODIFIED
+from storage.database import make_engine, session_scope
+from storage.models import Page
+from storage.repository import known_article_urls
+
+Validators = dict[str, str]
+
+
+class IncrementalMiddleware:
+    """Switched on by DOWNLOADER_MIDDLEWARES; reads SYNDICATE_REFRESH and SYNDICATE_LIMIT."""
+
+    def __init__(self, crawler: Crawler, database_url: str) -> None:
+        settings = crawler.settings
+        self.stats = crawler.stats
+        self.database_url = database_url
+        self.refresh = settings.getbool("SYNDICATE_REFRESH")
+        self.limit = settings.getint("SYNDICATE_LIMIT")
+        self.admitted = 0
+        self.known: dict[str, datetime] = {}
+        self.validators: dict[str, Validators] = {}
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> IncrementalMiddleware:
+        url = crawler.settings.get("SYNDICATE_DATABASE_URL")
+        if not url:
+            raise NotConfigured("SYNDICATE_DATABASE_URL is not set")
+        middleware = cls(crawler, url)
+        crawler.signals.connect(middleware.spider_opened, signal=signals.spider_opened)
+        return middleware
+
+    def spider_opened(self, spider: Any) -> None:
+        engine = make_engine(self.database_url)
+        try:
+            with session_scope(engine) as session:
+                self.known = known_article_urls(session, spider.name)
+                pages = _stored_pages(session, spider.name)
+        finally:
+            engine.dispose()
+        for url, (final_url, validators) in pages.items():
+            last_seen = self.known.get(url) or self.known.get(final_url)
+            if last_seen is not None:  # also covers a URL that redirected to a stored article
+                self.known.setdefault(url, last_seen)
+                self.validators[url] = validators
+
+    def process_request(self, request: Request) -> None:
+        if not request.meta.get(META_ARTICLE) or request.meta.get("redirect_times"):
+            return
+        last_seen = self.known.get(request.url)
+        if last_seen is not None and not self.refresh and not _changed(request, last_seen):
+            self.stats.inc_value("syndicate/skipped/already stored")
+            raise IgnoreRequest(f"already stored: {request.url}")
+        if self.limit and self.admitted >= self.limit:
+            self.stats.inc_value("syndicate/skipped/over limit")
+            raise IgnoreRequest(f"over the limit of {self.limit} articles: {request.url}")
+        self.admitted += 1
+        if last_seen is not None:
+            self._make_conditional(request)
+
+    def _make_conditional(self, request: Request) -> None:
+        validators = self.validators.get(request.url, {})
+        if etag := validators.get("etag"):
+            request.headers["If-None-Match"] = etag
+        if modified := validators.get("last-modified"):
+            request.headers["If-Modified-Since"] = modified
+        if validators:
+            request.meta["handle_httpstatus_list"] = [NOT_MODIFIED]
+
+
+def _changed(request: Request, last_seen: datetime) -> bool:
+    """Did a feed or sitemap date this article after we last saw it?"""
+    stamp = request.meta.get(META_MODIFIED)
+    return isinstance(stamp, str) and datetime.fromisoformat(stamp) > last_seen
+
+
+def _stored_pages(session: Any, source_key: str) -> dict[str, tuple[str, Validators]]:
+    """Requested URL -> (final URL, ETag / Last-Modified) of the newest stored page of each URL."""
+    query = (
+        select(Page.url, Page.final_url, Page.headers)
+        .where(Page.source == source_key)
+        .order_by(Page.fetched_at)
+    )
+    found: dict[str, tuple[str, Validators]] = {}
+    for url, final_url, headers in session.execute(query):
+        lowered = {str(k).lower(): str(v) for k, v in (headers or {}).items()}
+        found[url] = (final_url, {k: lowered[k] for k in ("etag", "last-modified") if k in lowered})
+    return found

@@ -1,0 +1,57 @@
+"""Extension: one `crawl_runs` row per crawl, opened with the spider, closed with its counts."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from scrapy import signals
+from scrapy.crawler import Crawler
+from scrapy.exceptions import NotConfigured
+from sqlalchemy import Engine
+
+from pipelines.database import open_database
+from pipelines.outcomes import counts, failures
+from storage.database import session_scope
+from storage.runs import finish_run, start_run
+
+
+class CrawlRunRecorder:
+    """Switched on by EXTENSIONS; reads the outcome counts the pipelines left in the stats."""
+
+    def __init__(self, crawler: Crawler, database_url: str) -> None:
+        self.crawler = crawler
+        self.database_url = database_url
+        self.engine: Engine | None = None
+        self.run_id: int | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> CrawlRunRecorder:
+        url = crawler.settings.get("SYNDICATE_DATABASE_URL")
+        if not url:
+            raise NotConfigured("SYNDICATE_DATABASE_URL is not set")
+        recorder = cls(crawler, url)
+        crawler.signals.connect(recorder.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(recorder.spider_closed, signal=signals.spider_closed)
+        return recorder
+
+    def spider_opened(self, spider: Any) -> None:
+        self.engine = open_database(self.database_url, spider.config.rules())
+        with session_scope(self.engine) as session:
+            self.run_id = start_run(session, spider.name, datetime.now(UTC))
+
+    def spider_closed(self, spider: Any, reason: str) -> None:
+        if self.engine is None or self.run_id is None:
+            return
+        stats = self.crawler.stats
+        with session_scope(self.engine) as session:
+            finish_run(
+                session,
+                self.run_id,
+                finished_at=datetime.now(UTC),
+                status="finished" if reason == "finished" else reason,
+                counts=counts(stats),
+                failures=failures(stats),
+            )
+        spider.logger.info("crawl run %s: %s %s", self.run_id, counts(stats), failures(stats))
+        self.engine.dispose()

@@ -1,0 +1,83 @@
+"""Item pipeline: every raw page through the one extract → validate → store path; count outcomes.
+
+`syndicate.processing.process_page` is the same path `syndicate ingest` uses, so a crawled
+page and an ingested file give the same article. One page's error never stops the crawl.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from scrapy.crawler import Crawler
+from scrapy.exceptions import NotConfigured
+from sqlalchemy import Engine
+
+from extractors.source_rules import PublisherRegistry, SourceRules
+from pipelines.database import open_database
+from pipelines.outcomes import record
+from spiders.items import NotModified, PageFailure, RawPage
+from spiders.registry import load_catalog
+from storage.database import session_scope
+from storage.records import FetchedPage
+from syndicate.processing import process_page
+
+
+class StorePipeline:
+    """Switched on by ITEM_PIPELINES; needs SYNDICATE_DATABASE_URL."""
+
+    def __init__(self, crawler: Crawler, database_url: str) -> None:
+        self.crawler = crawler
+        self.database_url = database_url
+        self.engine: Engine | None = None
+        self.rules: SourceRules | None = None
+        self.registry: PublisherRegistry | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> StorePipeline:
+        url = crawler.settings.get("SYNDICATE_DATABASE_URL")
+        if not url:
+            raise NotConfigured("SYNDICATE_DATABASE_URL is not set")
+        return cls(crawler, url)
+
+    def open_spider(self) -> None:
+        spider: Any = self.crawler.spider
+        self.rules = spider.config.rules()
+        self.registry = load_catalog().publishers()
+        self.engine = open_database(self.database_url, self.rules)
+
+    def close_spider(self) -> None:
+        if self.engine is not None:
+            self.engine.dispose()
+
+    def process_item(self, item: Any) -> Any:
+        stats = self.crawler.stats
+        if isinstance(item, RawPage):
+            outcome, reason = self._store(item)
+            record(stats, outcome, reason)
+        elif isinstance(item, NotModified):
+            record(stats, "unchanged")
+        elif isinstance(item, PageFailure):
+            record(stats, "failed", f"listing: {item.reason}" if item.listing else item.reason)
+        return item
+
+    def _store(self, item: RawPage) -> tuple[str, str | None]:
+        assert self.engine is not None and self.rules is not None  # set in open_spider
+        page = FetchedPage(
+            url=item.url,
+            final_url=item.final_url,
+            status=item.status,
+            headers=item.headers,
+            body=item.body,
+            fetched_at=item.fetched_at,
+        )
+        try:
+            with session_scope(self.engine) as session:
+                result = process_page(session, page, self.rules, self.registry)
+        except Exception as exc:  # a database error on one page must not end the crawl
+            self.crawler.spider.logger.error("storing %s failed: %r", item.url, exc)  # type: ignore[union-attr]
+            return "failed", f"store error: {type(exc).__name__}"
+        if result.outcome in ("dropped", "failed"):
+            self.crawler.spider.logger.info(  # type: ignore[union-attr]
+                "%s %s: %s", result.outcome, item.url, result.reason
+            )
+        return result.outcome, result.reason

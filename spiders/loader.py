@@ -1,0 +1,35 @@
+"""Scrapy's spider loader for syndicate: one spider per source file (`scrapy list` lists them)."""
+
+from __future__ import annotations
+
+import builtins
+
+import scrapy
+from scrapy.settings import BaseSettings
+
+from spiders.registry import load_catalog
+from spiders.source_spider import SourceSpider, make_spider_class
+
+
+class SourceSpiderLoader:
+    """Implements Scrapy's SpiderLoaderProtocol over the source catalog."""
+
+    def __init__(self, settings: BaseSettings) -> None:
+        catalog = load_catalog()
+        self._spiders = {c.key: make_spider_class(c) for c in catalog.configs()}
+
+    @classmethod
+    def from_settings(cls, settings: BaseSettings) -> SourceSpiderLoader:
+        return cls(settings)
+
+    def load(self, spider_name: str) -> type[SourceSpider]:
+        try:
+            return self._spiders[spider_name]
+        except KeyError:
+            raise KeyError(f"Spider not found: {spider_name}") from None
+
+    def list(self) -> list[str]:
+        return sorted(self._spiders)
+
+    def find_by_request(self, request: scrapy.Request) -> builtins.list[str]:
+        return [name for name, spider in self._spiders.items() if spider.handles_request(request)]

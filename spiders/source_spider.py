@@ -1,0 +1,140 @@
+"""One Scrapy spider per source file: discovery from feeds, sitemaps and sections, raw pages out.
+
+The spider knows nothing of storage: whether a URL is already stored, and what a page
+becomes, is decided by the downloader middleware and pipelines in `pipelines/`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import AsyncIterator, Iterator
+from datetime import UTC, date, datetime
+from typing import Any, ClassVar
+from urllib.parse import urlsplit
+
+import scrapy
+from scrapy.http import Response, TextResponse
+from scrapy.linkextractors import LinkExtractor
+from twisted.python.failure import Failure
+
+from spiders import dated
+from spiders.config import SourceConfig
+from spiders.discovery import Link, parse_listing, robots_sitemaps
+from spiders.failures import describe_failure, is_skip
+from spiders.items import NotModified, PageFailure, RawPage
+
+# Request.meta keys the incremental middleware reads.
+META_ARTICLE = "syndicate_article"
+META_MODIFIED = "syndicate_modified"
+NOT_MODIFIED = 304
+
+
+class SourceSpider(scrapy.Spider):
+    """Base class; `make_spider_class` sets `name` and `config` for each source."""
+
+    config: ClassVar[SourceConfig]
+
+    def __init__(self, *args: Any, since: str | None = None, until: str | None = None, **kw: Any):
+        super().__init__(*args, **kw)
+        self._since = since
+        self._until = until
+        self._articles = [re.compile(p) for p in self.config.discovery.article_urls]
+        self._skips = [re.compile(p) for p in self.config.discovery.skip_urls]
+        self._links = LinkExtractor()
+
+    def date_range(self) -> tuple[date | None, date]:
+        """The crawl's range for dated sitemaps: spider args, else settings, else today only."""
+        since = self._since or self.settings.get("SYNDICATE_SINCE")
+        until = self._until or self.settings.get("SYNDICATE_UNTIL")
+        end = date.fromisoformat(until) if until else datetime.now(UTC).date()
+        return (date.fromisoformat(since) if since else None), end
+
+    async def start(self) -> AsyncIterator[scrapy.Request]:
+        discovery = self.config.discovery
+        since, until = self.date_range()
+        for url in discovery.feeds:
+            yield self._listing(url)
+        for pattern in discovery.sitemaps:
+            for url in dated.expand(pattern, since=since, until=until):
+                yield self._listing(url)
+        for url in discovery.sections:
+            yield scrapy.Request(url, callback=self.parse_section, errback=self.on_listing_error)
+
+    def is_article(self, url: str) -> bool:
+        return any(p.match(url) for p in self._articles) and not self._skipped(url)
+
+    def _skipped(self, url: str) -> bool:
+        return any(p.search(url) for p in self._skips)
+
+    def _listing(self, url: str) -> scrapy.Request:
+        return scrapy.Request(url, callback=self.parse_listing, errback=self.on_listing_error)
+
+    def _article(self, link: Link) -> scrapy.Request:
+        modified = link.modified.isoformat() if link.modified else None
+        return scrapy.Request(
+            link.url,
+            callback=self.parse_article,
+            errback=self.on_article_error,
+            priority=1,  # fetch articles before further listings: fresh pages arrive early
+            meta={META_ARTICLE: True, META_MODIFIED: modified},
+        )
+
+    def parse_listing(self, response: Response) -> Iterator[scrapy.Request]:
+        if urlsplit(response.url).path == "/robots.txt":
+            urls = robots_sitemaps(response.body, response.url)
+            yield from (self._listing(url) for url in urls if not self._skipped(url))
+            return
+        listing = parse_listing(response.body)
+        for link in listing.listings:
+            if not self._skipped(link.url):
+                yield self._listing(link.url)
+        for link in listing.pages:
+            if self.is_article(link.url):
+                yield self._article(link)
+
+    def parse_section(self, response: Response) -> Iterator[scrapy.Request]:
+        if not isinstance(response, TextResponse):
+            return
+        for link in self._links.extract_links(response):
+            if self.is_article(link.url):
+                yield self._article(Link(link.url))
+
+    def parse_article(self, response: Response) -> Iterator[RawPage | NotModified]:
+        request_url = (response.meta.get("redirect_urls") or [response.url])[0]
+        if response.status == NOT_MODIFIED:
+            yield NotModified(source=self.name, url=request_url)
+            return
+        yield RawPage(
+            source=self.name,
+            url=request_url,
+            final_url=response.url,
+            status=response.status,
+            headers={str(k): str(v) for k, v in response.headers.to_unicode_dict().items()},
+            body=response.body,
+            fetched_at=datetime.now(UTC),
+        )
+
+    def on_article_error(self, failure: Failure) -> Iterator[PageFailure]:
+        yield from self._failure(failure, listing=False)
+
+    def on_listing_error(self, failure: Failure) -> Iterator[PageFailure]:
+        yield from self._failure(failure, listing=True)
+
+    def _failure(self, failure: Failure, *, listing: bool) -> Iterator[PageFailure]:
+        if is_skip(failure):
+            return
+        url = failure.request.url  # type: ignore[attr-defined]  # Scrapy sets it on errbacks
+        self.logger.warning("failed %s: %s", url, describe_failure(failure))
+        yield PageFailure(self.name, url, describe_failure(failure), listing=listing)
+
+
+def make_spider_class(config: SourceConfig) -> type[SourceSpider]:
+    """A spider class named after the source, with the source's politeness settings."""
+    settings = {
+        "DOWNLOAD_DELAY": config.crawl.delay,
+        "CONCURRENT_REQUESTS_PER_DOMAIN": config.crawl.concurrency,
+        "AUTOTHROTTLE_START_DELAY": max(config.crawl.delay, 1.0),
+        "AUTOTHROTTLE_TARGET_CONCURRENCY": float(config.crawl.concurrency),
+    }
+    attrs = {"name": config.key, "config": config, "custom_settings": settings}
+    return type(f"{config.key.title().replace('-', '_')}Spider", (SourceSpider,), attrs)

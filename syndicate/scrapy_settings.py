@@ -1,0 +1,66 @@
+"""Scrapy settings for every syndicate crawl (`scrapy.cfg` points here; `syndicate crawl` loads it).
+
+Each component below is switched on by one line; each reads its own settings in
+`from_crawler`. Override any of them with `syndicate crawl --set NAME=VALUE` or
+`scrapy crawl KEY -s NAME=VALUE`.
+"""
+
+from __future__ import annotations
+
+import os
+from importlib.metadata import version
+
+BOT_NAME = "syndicate"
+SPIDER_LOADER_CLASS = "spiders.loader.SourceSpiderLoader"
+
+# Who we are and how to reach the operator: publishers must be able to ask us to stop.
+SYNDICATE_CONTACT_URL = os.environ.get(
+    "SYNDICATE_CONTACT_URL", "https://github.com/syndicate-news/syndicate"
+)
+USER_AGENT = f"syndicate/{version('syndicate')} (+{SYNDICATE_CONTACT_URL})"
+
+# Politeness: robots.txt, AutoThrottle; per-source DOWNLOAD_DELAY and concurrency come from
+# the source file's [crawl] table (spider custom_settings).
+ROBOTSTXT_OBEY = True
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_MAX_DELAY = 30.0
+DOWNLOAD_DELAY = 1.0
+CONCURRENT_REQUESTS = 16
+CONCURRENT_REQUESTS_PER_DOMAIN = 2
+DOWNLOAD_TIMEOUT = 30
+DOWNLOAD_MAXSIZE = 32 * 1024 * 1024
+RETRY_TIMES = 2
+COOKIES_ENABLED = False
+TELNETCONSOLE_ENABLED = False
+LOG_LEVEL = "INFO"
+
+# Where articles go (SQLAlchemy URL); `--db` and $SYNDICATE_DATABASE_URL override it.
+SYNDICATE_DATABASE_URL = os.environ.get("SYNDICATE_DATABASE_URL", "sqlite:///syndicate.db")
+# Incremental crawling: refetch stored articles? At most how many article pages per source?
+SYNDICATE_REFRESH = False
+SYNDICATE_LIMIT = 0
+# Dated sitemaps are expanded from SYNDICATE_SINCE (YYYY-MM-DD) to SYNDICATE_UNTIL (default today).
+SYNDICATE_SINCE = None
+SYNDICATE_UNTIL = None
+# Distributed crawling through Redis (scrapy-redis) when set, e.g. redis://127.0.0.1:6379/0.
+SYNDICATE_REDIS_URL = os.environ.get("SYNDICATE_REDIS_URL", "")
+
+DOWNLOADER_MIDDLEWARES = {
+    "pipelines.incremental.IncrementalMiddleware": 540,
+}
+ITEM_PIPELINES = {
+    "pipelines.store.StorePipeline": 300,
+}
+EXTENSIONS = {
+    "pipelines.runs.CrawlRunRecorder": 500,
+    "scrapy.extensions.remote_control.RemoteControl": None,  # no listening port on crawl hosts
+}
+
+TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
+FEED_EXPORT_ENCODING = "utf-8"
+
+if SYNDICATE_REDIS_URL:  # share the request queue and seen-URLs filter between crawl processes
+    SCHEDULER = "scrapy_redis.scheduler.Scheduler"
+    DUPEFILTER_CLASS = "scrapy_redis.dupefilter.RFPDupeFilter"
+    SCHEDULER_PERSIST = False
+    REDIS_URL = SYNDICATE_REDIS_URL
