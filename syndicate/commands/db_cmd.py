@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Annotated
 
 import typer
+from sqlalchemy.engine import make_url
 
 from storage.database import database_url, make_engine, session_scope, upgrade
 from storage.pages import RETENTION_ENV, prune_pages
@@ -27,7 +28,7 @@ def upgrade_db(db: DbOption = None) -> None:
     """Create the database or migrate it to the newest schema (safe to run again)."""
     url = database_url(db)
     upgrade(url)
-    typer.echo(f"database at newest schema: {make_engine(url).url.render_as_string()}")
+    typer.echo(f"database at newest schema: {make_url(url).render_as_string()}")
 
 
 @db_app.command("prune")
@@ -42,6 +43,9 @@ def prune(
     if keep <= 0:
         raise typer.BadParameter(f"give --days N or set ${RETENTION_ENV} to a positive number")
     engine = make_engine(database_url(db))
-    with session_scope(engine) as session:
-        removed = prune_pages(session, before=datetime.now(UTC) - timedelta(days=keep))
+    try:
+        with session_scope(engine) as session:
+            removed = prune_pages(session, before=datetime.now(UTC) - timedelta(days=keep))
+    finally:
+        engine.dispose()
     typer.echo(f"deleted {removed} raw pages older than {keep} days")

@@ -12,6 +12,7 @@ import typer
 from rich.console import Console
 from rich.progress import Progress
 from rich.table import Table
+from sqlalchemy import Engine
 
 from storage.database import database_url, make_engine, upgrade
 from syndicate.commands.db_cmd import DbOption
@@ -48,10 +49,8 @@ def ingest(
     if url is not None and sum(not is_warc(p) for p in paths) > 1:
         raise typer.BadParameter("--url names the URL of ONE html file; give one file")
     when = fetched_at.replace(tzinfo=fetched_at.tzinfo or UTC) if fetched_at else None
-    engine = make_engine(database_url(db))
-    upgrade(engine)
     files = len(paths) if not any(is_warc(p) for p in paths) else None
-    with _progress(files) as on_page:
+    with _engine(db) as engine, _progress(files) as on_page:
         report = ingest_pages(
             engine,
             iter_pages(paths, url=url, fetched_at=when),
@@ -72,9 +71,7 @@ def reextract_cmd(
     from spiders.registry import load_catalog  # loaded only when a command needs sources
 
     catalog = load_catalog()
-    engine = make_engine(database_url(db))
-    upgrade(engine)
-    with _progress(None) as on_page:
+    with _engine(db) as engine, _progress(None) as on_page:
         report = reextract(
             engine,
             catalog.rules,
@@ -84,6 +81,17 @@ def reextract_cmd(
             progress=on_page,
         )
     _print(report)
+
+
+@contextmanager
+def _engine(db: str | None) -> Iterator[Engine]:
+    """The migrated database, its connections closed afterwards."""
+    engine = make_engine(database_url(db))
+    try:
+        upgrade(engine)
+        yield engine
+    finally:
+        engine.dispose()
 
 
 @contextmanager
