@@ -1,0 +1,137 @@
+"""Syndicated copies are linked to their original: by credit line, or by near-duplicate text."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, select, text
+
+from extractors.article import Article, Attribution
+from extractors.source_rules import PublisherRegistry
+from spiders.registry import load_catalog
+from storage.database import session_scope
+from storage.models import ArticleRow
+from storage.records import FetchedPage
+from storage.repository import upsert_article
+from syndicate.processing import process_page
+from tests.storage.conftest import ELCOMERCIO, GLOBALHAPPENINGS, T0
+from tests.storage.pagegen import TEMPLATE, elcomercio_page, paragraphs, url_of
+
+SEED = Path(__file__).parents[1] / "fixtures/seed/globalhappenings-putin-lukashenko.html"
+SEED_URL = json.loads(SEED.with_suffix(".expected.json").read_text())["url"]
+# El Comercio's original of the story the seed page translated (same day, Spanish title).
+ORIGINAL_SLUG = "putin-visita-a-lukashenko-bielorrusia-rol-mas-activo-invasion-ucrania-noticia"
+ORIGINAL_TITLE = (
+    "Putin visita a Lukashenko: ¿Bielorrusia tendrá un rol más activo en la invasión de Ucrania?"
+)
+FUJIMORI_URL = (
+    "https://elcomercio.pe/politica/justicia/kenji-fujimori-juicio-contra-excongresista-por-"
+    "presunta-compra-de-votos-continuara-el-18-de-mayo-pedro-pablo-kuczynski-ppk-fiscalia-"
+    "rmmn-noticia/"
+)
+
+
+@pytest.fixture(scope="module")
+def registry() -> PublisherRegistry:
+    return load_catalog().publishers()
+
+
+def page(url: str, body: bytes) -> FetchedPage:
+    return FetchedPage(url, url, 200, {"Content-Type": "text/html"}, body, T0)
+
+
+def store(engine: Engine, registry: PublisherRegistry, name: str) -> int:
+    """Ingest one of the three real pages; returns the article id."""
+    if name == "seed":
+        fetched, rules = page(SEED_URL, SEED.read_bytes()), GLOBALHAPPENINGS
+    elif name == "fujimori":
+        fetched, rules = page(FUJIMORI_URL, TEMPLATE.read_bytes()), ELCOMERCIO
+    else:
+        body = elcomercio_page(
+            ORIGINAL_SLUG, ORIGINAL_TITLE, paragraphs(99), "2022-12-19T09:30:00-05:00"
+        )
+        fetched, rules = page(url_of(ORIGINAL_SLUG), body), ELCOMERCIO
+    with session_scope(engine) as session:
+        outcome = process_page(session, fetched, rules, registry)
+    assert outcome.outcome == "new", outcome.reason
+    assert outcome.article_id is not None
+    return outcome.article_id
+
+
+def original_of(engine: Engine, article_id: int) -> int | None:
+    with session_scope(engine) as session:
+        row = session.get(ArticleRow, article_id)
+        assert row is not None
+        return row.original_article_id
+
+
+@pytest.mark.parametrize(
+    "order", [("fujimori", "original", "seed"), ("seed", "fujimori", "original")]
+)
+def test_seed_copy_links_to_el_comercio_original(
+    engine: Engine, registry: PublisherRegistry, order: tuple[str, ...]
+) -> None:
+    """Whichever arrives first, the aggregator's translation points at El Comercio's story."""
+    ids = {name: store(engine, registry, name) for name in order}
+    assert original_of(engine, ids["seed"]) == ids["original"]
+    assert original_of(engine, ids["original"]) is None
+    assert original_of(engine, ids["fujimori"]) is None
+    with engine.connect() as conn:
+        links = conn.execute(text("SELECT copy_id, original_id FROM syndicated_copies")).all()
+        assert [tuple(link) for link in links] == [(ids["seed"], ids["original"])]
+        count = conn.execute(text("SELECT count(*) FROM public_articles")).scalar_one()
+    assert count == 3  # linked, not merged
+
+
+def test_credit_without_a_matching_story_links_nothing(
+    engine: Engine, registry: PublisherRegistry
+) -> None:
+    """El Comercio's unrelated (months older) story is not taken for the seed's original."""
+    store(engine, registry, "fujimori")
+    seed = store(engine, registry, "seed")
+    assert original_of(engine, seed) is None
+    with session_scope(engine) as session:
+        row = session.get(ArticleRow, seed)
+        assert row is not None
+        assert row.original_source == "elcomercio"  # the credit is kept for when it arrives
+
+
+def test_uncredited_near_duplicate_links_to_the_earliest(engine: Engine) -> None:
+    body = "\n\n".join(paragraphs(5))
+    first = Article(
+        url=url_of("a-noticia"),
+        canonical_url=url_of("a-noticia"),
+        source="elcomercio",
+        title="Original",
+        text=body,
+        published_at="2026-10-01T08:00:00+00:00",
+    )
+    copy = Article(
+        url="https://globalhappenings.example/copied/",
+        canonical_url="",
+        source="globalhappenings",
+        title="Copied",
+        published_at="2026-10-01T18:00:00+00:00",
+        text=body.replace("congreso", "Congreso") + "\n\nShare this article.",
+        attribution=Attribution(publisher="Global Happenings"),
+    )
+    unrelated = Article(
+        url="https://globalhappenings.example/other/",
+        canonical_url="",
+        source="globalhappenings",
+        title="Other",
+        text="\n\n".join(paragraphs(6)),
+    )
+    with session_scope(engine) as session:
+        ids = [
+            upsert_article(session, a, seen_at=T0 + timedelta(hours=n)).article_id
+            for n, a in enumerate([copy, first, unrelated])
+        ]
+    # The copy was stored first, but the original was published earlier: the copy points at it.
+    assert [original_of(engine, i) for i in ids] == [ids[1], None, None]
+    with session_scope(engine) as session:
+        rows = session.execute(select(ArticleRow.id)).scalars().all()
+    assert len(rows) == 3
