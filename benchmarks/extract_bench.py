@@ -5,7 +5,8 @@
 
 Writes JSON Lines predictions to --out (default bench-out/) and prints the scorer's table
 (precision, recall, F1) plus a throughput table. Each extractor runs over all pages once
-as a warm-up and once timed, alternating, so both see the same machine load.
+as a warm-up and once timed, page by page in alternating order, so both see the same
+machine load.
 """
 
 from __future__ import annotations
@@ -48,12 +49,20 @@ def load_pages(pages: Path, truth: dict[str, dict[str, str]]) -> list[tuple[str,
     return loaded
 
 
-def run(
-    extractor: Extractor, pages: list[tuple[str, str, bytes]]
-) -> tuple[list[dict[str, str]], float]:
-    start = time.perf_counter()
-    predictions = [{"id": pid, "text": extractor(html, url)} for pid, url, html in pages]
-    return predictions, time.perf_counter() - start
+def run_interleaved(
+    contenders: dict[str, Extractor], pages: list[tuple[str, str, bytes]]
+) -> tuple[dict[str, list[dict[str, str]]], dict[str, float]]:
+    """Each page goes through every extractor back to back, so machine noise hits all alike."""
+    predictions: dict[str, list[dict[str, str]]] = {name: [] for name in contenders}
+    seconds = dict.fromkeys(contenders, 0.0)
+    for index, (page_id, url, html) in enumerate(pages):
+        order = list(contenders.items())
+        for name, extractor in order if index % 2 else reversed(order):
+            start = time.perf_counter()
+            text = extractor(html, url)
+            seconds[name] += time.perf_counter() - start
+            predictions[name].append({"id": page_id, "text": text})
+    return predictions, seconds
 
 
 def main() -> None:
@@ -67,14 +76,11 @@ def main() -> None:
     pages = load_pages(args.pages, truth)
     args.out.mkdir(parents=True, exist_ok=True)
     contenders: dict[str, Extractor] = {"syndicate": ours, "trafilatura": trafilatura_alone}
-    for extractor in contenders.values():  # warm-up: imports, caches, compiled rules
-        run(extractor, pages[:5])
-    timings: dict[str, float] = {}
-    for name, extractor in contenders.items():
-        predictions, seconds = run(extractor, pages)
-        timings[name] = seconds
+    run_interleaved(contenders, pages)  # warm-up: imports, caches, dateparser locales
+    predictions, timings = run_interleaved(contenders, pages)
+    for name, rows in predictions.items():
         with (args.out / f"{name}.jsonl").open("w", encoding="utf-8") as handle:
-            handle.writelines(json.dumps(p, ensure_ascii=False) + "\n" for p in predictions)
+            handle.writelines(json.dumps(row, ensure_ascii=False) + "\n" for row in rows)
     preds = [arg for name in contenders for arg in ("--pred", str(args.out / f"{name}.jsonl"))]
     subprocess.run(
         [sys.executable, str(args.scorer), "--truth", str(args.truth), *preds], check=True

@@ -27,10 +27,15 @@ def clean_authors(candidates: Iterable[str], *, not_names: Iterable[str] = ()) -
     for candidate in candidates:
         for part in _split(candidate):
             key = name_key(part)
-            if key and key not in excluded and key not in seen and _plausible(part):
+            if key and key not in seen and not _is_excluded(key, excluded) and _plausible(part):
                 seen.add(key)
                 authors.append(part)
     return authors
+
+
+def _is_excluded(key: str, excluded: set[str]) -> bool:
+    """Account names, and names built on the site's own name ("Noticias El Comercio Perú")."""
+    return key in excluded or any(len(name) >= 6 and name in key for name in excluded)
 
 
 def _split(value: str) -> list[str]:

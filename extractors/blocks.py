@@ -10,7 +10,7 @@ from __future__ import annotations
 import copy
 import html
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from lxml import etree
 
@@ -30,10 +30,10 @@ class Block:
     link_chars: int = 0
     links: tuple[str, ...] = ()
     bold_prefix: str = ""  # leading <b>/<strong> text: teaser labels are usually bold
+    words: int = field(init=False)  # every rule asks; count once
 
-    @property
-    def words(self) -> int:
-        return len(self.text.split())
+    def __post_init__(self) -> None:
+        self.words = len(self.text.split())
 
     @property
     def link_share(self) -> float:

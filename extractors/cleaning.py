@@ -8,6 +8,7 @@ Credit lines and bylines are not junk: they are returned for attribution and aut
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from extractors.article import Removed
@@ -40,10 +41,17 @@ class Cleaned:
     bylines: list[str] = field(default_factory=list)
 
 
-def clean_blocks(blocks: list[Block], rules: RuleSet, *, title: str | None = None) -> Cleaned:
+def clean_blocks(
+    blocks: list[Block],
+    rules: RuleSet,
+    *,
+    title: str | None = None,
+    authors: Sequence[str] = (),
+) -> Cleaned:
     """Drop boilerplate blocks, collecting credits and bylines on the way."""
     result = Cleaned(blocks=[])
     title_key = _key(title) if title else None
+    author_keys = {_key(author) for author in authors}
     seen: set[str] = set()
     skip_box = False
     last = len(blocks) - 1
@@ -58,6 +66,8 @@ def clean_blocks(blocks: list[Block], rules: RuleSet, *, title: str | None = Non
             reason, skip_box = rules.box_reason, True
         if reason is None and title_key and index < 3 and _key(block.text) == title_key:
             reason = "title repeated in body"
+        if reason is None and block.words <= 8 and _key(block.text) in author_keys:
+            reason = "byline: author's name alone"
         if (
             reason is None
             and block.kind == "p"

@@ -72,7 +72,10 @@ def _parse_free(
         settings["RELATIVE_BASE"] = fetched_at.astimezone(tz).replace(tzinfo=None)
     if language and language.split("-")[0].lower() in {"es", "pt", "fr", "it", "de"}:
         settings["DATE_ORDER"] = "DMY"
-    languages = [language.split("-")[0].lower()] if language else None
+    # Without a known language dateparser would try every locale (slow and error-prone).
+    languages = list(
+        dict.fromkeys([language.split("-")[0].lower() if language else "en", "en", "es"])
+    )
     try:
         return dateparser.parse(text, languages=languages, settings=settings)  # type: ignore[no-any-return]  # untyped library
     except (ValueError, OverflowError, TypeError, KeyError):

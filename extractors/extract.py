@@ -59,7 +59,7 @@ def _build(
     meta = read_metadata(tree, signals, url, rules, fetched_at)
     blocks = main_blocks(tree, url, rules, reparse=lambda: parse_html(text))
     ruleset = load_rules(rules.boilerplate if rules else ())
-    cleaned = clean_blocks(blocks, ruleset, title=meta.title)
+    cleaned = clean_blocks(blocks, ruleset, title=meta.title, authors=meta.author_candidates)
     site_name = meta.site_name or host_of(url) or None
     attribution = build_attribution(
         url=url,

@@ -159,7 +159,11 @@ def _authors(
         for v in signals.meta_all.get(name, [])
         if not v.startswith("http")
     ]
-    return [a for a in ([selected] if selected else []) + from_jsonld + from_meta if a]
+    # The most explicit declaration wins whole: sites put desk or site names in the others.
+    for found in ([selected] if selected else [], from_jsonld, from_meta):
+        if found:
+            return found
+    return []
 
 
 def _tags(signals: PageSignals) -> list[str]:

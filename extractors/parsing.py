@@ -10,9 +10,6 @@ from lxml import etree
 from extractors.errors import ExtractionError
 
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
-# Deeper than this is not a real article page (real pages stay well under 100) and makes
-# recursive tree walks in the extraction libraries slow or crash.
-MAX_DEPTH = 400
 _TAG = re.compile(rb"<\s*[a-zA-Z!/?]")
 
 
@@ -30,7 +27,11 @@ def check_bytes(data: bytes, max_bytes: int) -> None:
 
 
 def parse_html(text: str) -> lxml.html.HtmlElement:
-    """Parse (recovering from broken markup) and flatten absurd nesting."""
+    """Parse, recovering from broken markup.
+
+    libxml2 (without `huge_tree`) stops nesting at depth 256, so hostile, deeply nested
+    input cannot drive the recursive walks in the extraction libraries too deep.
+    """
     try:
         parser = lxml.html.HTMLParser(
             encoding="utf-8", remove_comments=True, remove_pis=True, collect_ids=False
@@ -40,17 +41,4 @@ def parse_html(text: str) -> lxml.html.HtmlElement:
         raise ExtractionError(f"unparseable HTML: {exc}") from exc
     if tree is None or len(tree) == 0:
         raise ExtractionError("unparseable HTML: empty document")
-    _limit_depth(tree)
     return tree
-
-
-def _limit_depth(tree: lxml.html.HtmlElement) -> None:
-    """Cut subtrees nested deeper than MAX_DEPTH (iteratively: no recursion on hostile input)."""
-    stack: list[tuple[etree._Element, int]] = [(tree, 0)]
-    while stack:
-        element, depth = stack.pop()
-        if depth >= MAX_DEPTH:
-            for child in list(element):
-                element.remove(child)
-            continue
-        stack.extend((child, depth + 1) for child in element)

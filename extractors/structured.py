@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -92,7 +93,8 @@ def _pick_article(nodes: list[dict[str, Any]]) -> dict[str, Any]:
 def as_text(value: Any) -> str | None:
     """A JSON-LD value as one string: names of objects, first of lists."""
     if isinstance(value, str):
-        return value.strip() or None
+        # JSON-LD strings are often written HTML-escaped ("&quot;"): unescape like an attribute.
+        return html.unescape(value).strip() or None
     if isinstance(value, dict):
         return as_text(value.get("name") or value.get("@id") or value.get("url"))
     if isinstance(value, list):
