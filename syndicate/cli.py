@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import typer
 
-from syndicate.commands import crawl_cmd, db_cmd, extract_cmd, ingest_cmd, runs_cmd, sources_cmd
+from syndicate.commands import (
+    crawl_cmd,
+    db_cmd,
+    demo_cmd,
+    extract_cmd,
+    ingest_cmd,
+    runs_cmd,
+    sources_cmd,
+)
 
 app = typer.Typer(
     help="Crawl news sources, extract clean attributed articles, store them deduplicated.",
@@ -16,6 +24,7 @@ extract_cmd.register(app)
 sources_cmd.register(app)
 crawl_cmd.register(app)
 runs_cmd.register(app)
+demo_cmd.register(app)
 db_cmd.register(app)
 ingest_cmd.register(app)
 

@@ -44,7 +44,7 @@ def crawl(
     """Crawl sources now: discover, fetch, extract, store; every page's outcome is recorded."""
     chosen = _chosen_keys(keys or [], all_sources)
     settings = crawl_settings(
-        database=_usable_database(db), limit=limit, since=_since(since), refresh=refresh
+        database=usable_database(db), limit=limit, since=_since(since), refresh=refresh
     )
     for item in setting or []:
         name, sep, value = item.partition("=")
@@ -55,7 +55,7 @@ def crawl(
     for key in chosen:
         process.crawl(key)
     process.start()
-    _report(settings.get("SYNDICATE_DATABASE_URL"), chosen)
+    report(settings.get("SYNDICATE_DATABASE_URL"), chosen)
 
 
 def crawl_settings(*, database: str, limit: int, since: date | None, refresh: bool) -> Settings:
@@ -96,7 +96,7 @@ def _since(value: str | None) -> date | None:
     return None
 
 
-def _usable_database(cli_value: str | None) -> str:
+def usable_database(cli_value: str | None) -> str:
     """The database URL, migrated to the current schema; a clear error if it cannot be opened."""
     url = database_url(cli_value)
     try:
@@ -108,7 +108,7 @@ def _usable_database(cli_value: str | None) -> str:
     return url
 
 
-def _report(url: str, keys: list[str]) -> None:
+def report(url: str, keys: list[str]) -> None:
     """One line per source from its newest run; exit 1 if a crawl never started."""
     engine = make_engine(url)
     missing = []
