@@ -171,3 +171,33 @@ def test_crawl_refuses_unknown_sources_and_bad_dates(tmp_path: Path) -> None:
     assert "--since 'yesterday'" in bad_date.stderr
     neither = run_cli(["crawl", "--db", db], tmp_path / "sources")
     assert neither.returncode == 2
+
+
+def test_scrapy_list_and_scrapy_crawl_work_from_the_repository_root(
+    el_comercio_site: tuple[NewsSite, Path], tmp_path: Path
+) -> None:
+    site, sources = el_comercio_site
+    root = Path(__file__).resolve().parent.parent
+    scrapy = str(Path(sys.executable).parent / "scrapy")
+    env = {**os.environ, "SYNDICATE_SOURCES_DIR": str(sources)}
+    listed = subprocess.run(
+        [scrapy, "list"], cwd=root, env=env, capture_output=True, text=True, check=False
+    )
+    assert listed.returncode == 0, listed.stderr[-2000:]
+    names = listed.stdout.split()
+    assert {"elcomercio", "elpais", "publico", "elcomercio-local"} <= set(names)
+
+    db = f"sqlite:///{tmp_path / 'scrapy.db'}"
+    options = ["-s", f"SYNDICATE_DATABASE_URL={db}", "-s", "AUTOTHROTTLE_ENABLED=False"]
+    crawled = subprocess.run(
+        [scrapy, "crawl", "elcomercio-local", *options, "-s", "DOWNLOAD_DELAY=0"],
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=240,
+        check=False,
+    )
+    assert crawled.returncode == 0, crawled.stderr[-2000:]
+    assert len(articles(db, "elcomercio-local")) == len(site.pages)
+    assert runs(db, "elcomercio-local")[-1].new == len(site.pages)
