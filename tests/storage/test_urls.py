@@ -1,0 +1,44 @@
+"""Canonical URLs: tracking parameters, fragments, AMP and mobile variants fold to one URL."""
+
+from __future__ import annotations
+
+import pytest
+
+from storage.urls import InvalidURLError, canonical_url
+
+ARTICLE = "https://elcomercio.pe/politica/congreso-aprueba-noticia/"
+
+
+@pytest.mark.parametrize(
+    "variant",
+    [
+        ARTICLE,
+        "https://elcomercio.pe/politica/congreso-aprueba-noticia/?outputType=amp",
+        "https://elcomercio.pe/politica/congreso-aprueba-noticia/amp/",
+        "https://amp.elcomercio.pe/politica/congreso-aprueba-noticia/",
+        "https://m.elcomercio.pe/politica/congreso-aprueba-noticia/#comentarios",
+        "https://elcomercio.pe/amp/politica/congreso-aprueba-noticia/",
+        "HTTPS://ElComercio.PE/politica/congreso-aprueba-noticia/?utm_source=tw&utm_medium=social",
+        "https://elcomercio.pe/politica/congreso-aprueba-noticia/?fbclid=IwAR0x&gclid=Cj0K",
+    ],
+)
+def test_variants_fold_to_one_url(variant: str) -> None:
+    assert canonical_url(variant) == ARTICLE
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("https://example.com/story?page=2&id=7", "https://example.com/story?id=7&page=2"),
+        ("https://example.com/news/amp-lobby/", "https://example.com/news/amp-lobby/"),
+        ("https://m.co/story", "https://m.co/story"),
+    ],
+)
+def test_meaningful_parts_are_kept(url: str, expected: str) -> None:
+    assert canonical_url(url) == expected
+
+
+@pytest.mark.parametrize("url", ["file:///tmp/page.html", "not a url", "https:///nohost"])
+def test_non_web_urls_are_refused(url: str) -> None:
+    with pytest.raises(InvalidURLError, match="not an absolute http"):
+        canonical_url(url)
