@@ -61,9 +61,11 @@ def test_unknown_count_key_is_refused(engine: Engine) -> None:
 
 
 def test_naive_time_is_refused(engine: Engine) -> None:
-    with pytest.raises(StatementError, match="naive datetime") as error:  # noqa: SIM117  # readability
-        with session_scope(engine) as session:
-            start_run(session, "elcomercio", T0.replace(tzinfo=None))
+    with (
+        pytest.raises(StatementError, match="naive datetime") as error,
+        session_scope(engine) as session,
+    ):
+        start_run(session, "elcomercio", T0.replace(tzinfo=None))
     assert isinstance(error.value.orig, NaiveDatetimeError)
 
 
