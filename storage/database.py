@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import partial
 from importlib.resources import files
 from typing import Any
 
@@ -24,15 +26,21 @@ def database_url(cli_value: str | None = None) -> str:
     return cli_value or os.environ.get(ENV_VAR) or DEFAULT_DATABASE_URL
 
 
-def make_engine(url: str) -> Engine:
-    """Engine for `url`; SQLite gets WAL, foreign keys, a busy timeout and BEGIN IMMEDIATE."""
-    engine = create_engine(url)
+def make_engine(url: str, *, read_only: bool = False) -> Engine:
+    """Engine for `url`; SQLite gets WAL, foreign keys, a busy timeout and BEGIN IMMEDIATE.
+
+    JSON columns are written as readable UTF-8 (not \\u escapes) for downstream SQL readers.
+    `read_only` engines (feeds, API) refuse writes and, on SQLite, never wait for writers.
+    """
+    engine = create_engine(url, json_serializer=partial(json.dumps, ensure_ascii=False))
     if engine.dialect.name == "sqlite":
-        _configure_sqlite(engine)
+        _configure_sqlite(engine, read_only)
+    elif read_only and engine.dialect.name == "postgresql":
+        return engine.execution_options(postgresql_readonly=True)
     return engine
 
 
-def _configure_sqlite(engine: Engine) -> None:
+def _configure_sqlite(engine: Engine, read_only: bool) -> None:
     """Writers take the lock at BEGIN, so two processes queue instead of failing mid-transaction.
 
     pysqlite's own transaction handling is switched off (the SQLAlchemy-documented recipe)
@@ -47,11 +55,13 @@ def _configure_sqlite(engine: Engine) -> None:
         cursor.execute("PRAGMA foreign_keys = ON")
         cursor.execute("PRAGMA journal_mode = WAL")
         cursor.execute("PRAGMA synchronous = NORMAL")
+        if read_only:
+            cursor.execute("PRAGMA query_only = ON")
         cursor.close()
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
 
 def alembic_config() -> Config:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import Engine, inspect, text
+from sqlalchemy.exc import DBAPIError
 
 from storage.database import make_engine, upgrade
 from storage.models import Base
@@ -39,3 +41,16 @@ def test_upgrade_twice_is_harmless(engine: Engine) -> None:
 def test_read_views_exist(engine: Engine) -> None:
     views = set(inspect(engine).get_view_names())
     assert {"public_articles", "syndicated_copies"} <= views
+
+
+def test_read_only_engine_reads_but_refuses_writes(engine: Engine, db_url: str) -> None:
+    reader = make_engine(db_url, read_only=True)
+    try:
+        with reader.connect() as conn:
+            assert conn.execute(text("SELECT count(*) FROM public_articles")).scalar_one() == 0
+            with pytest.raises(DBAPIError, match=r"read-only|readonly"):
+                conn.execute(text("DELETE FROM sources"))
+    finally:
+        reader.dispose()
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM sources")).scalar_one() == 2
