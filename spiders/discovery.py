@@ -88,7 +88,8 @@ def _feed(body: bytes) -> Listing:
         link = entry.get("link")
         if not link:
             continue
-        stamp = entry.get("updated_parsed") or entry.get("published_parsed")
+        # Plain dict access: feedparser's own .get maps updated->published with a warning.
+        stamp = dict.get(entry, "updated_parsed") or dict.get(entry, "published_parsed")
         when = datetime.fromtimestamp(calendar.timegm(stamp), UTC) if stamp else None
         pages.append(Link(link, when))
     return Listing(pages=pages)
