@@ -45,8 +45,11 @@ def page_title(body: bytes) -> str:
 
 def variant(page: SitePage, number: int, title: str) -> SitePage:
     """A distinct article made from `page`: new path (also inside the body) and a new title."""
-    path = _variant_path(page.path, number)
-    body = page.body.replace(page.path.encode(), path.encode())
+    prefix = page.rewrites[0][1] if page.rewrites else ""
+    own_path = page.path.removeprefix(prefix)  # the path as the page's own links write it
+    new_path = _variant_path(own_path, number)
+    path = prefix + new_path
+    body = page.body.replace(own_path.encode(), new_path.encode())
     if title:
         new_title = f"{title} (edición {number})"
         body = body.replace(title.encode(), new_title.encode())
