@@ -201,3 +201,23 @@ def test_scrapy_list_and_scrapy_crawl_work_from_the_repository_root(
     assert crawled.returncode == 0, crawled.stderr[-2000:]
     assert len(articles(db, "elcomercio-local")) == len(site.pages)
     assert runs(db, "elcomercio-local")[-1].new == len(site.pages)
+
+
+@pytest.mark.redis
+def test_crawl_through_a_shared_redis_queue(
+    el_comercio_site: tuple[NewsSite, Path], tmp_path: Path, redis_url: str
+) -> None:
+    site, sources = el_comercio_site
+    db = f"sqlite:///{tmp_path / 'redis.db'}"
+    env = {**os.environ, "SYNDICATE_SOURCES_DIR": str(sources), "SYNDICATE_REDIS_URL": redis_url}
+    result = subprocess.run(
+        [SYNDICATE, "crawl", "elcomercio-local", "--db", db, *FAST],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=240,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "'scheduler/enqueued/redis'" in result.stderr  # requests went through Redis
+    assert len(articles(db, "elcomercio-local")) == len(site.pages)

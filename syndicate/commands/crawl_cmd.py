@@ -51,7 +51,7 @@ def crawl(
         if not sep:
             _fail(f"--set {item!r}: expected NAME=VALUE")
         settings.set(name, value, priority="cmdline")
-    process = CrawlerProcess(settings, install_root_handler=True)
+    process = CrawlerProcess(settings)
     for key in chosen:
         process.crawl(key)
     process.start()
