@@ -152,7 +152,7 @@ class ArticleBand(Base):
     """One LSH band of an article's MinHash: sharing a bucket makes a near-duplicate candidate."""
 
     __tablename__ = "article_bands"
-    __table_args__ = (Index("ix_article_bands_bucket", "band", "bucket"),)
+    __table_args__ = (Index("ix_article_bands_bucket", "bucket"),)
 
     article_id: Mapped[int] = mapped_column(
         ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from dataclasses import asdict
 from datetime import datetime
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from storage.convert import check_text
@@ -27,6 +27,9 @@ def store_page(session: Session, source_key: str, page: FetchedPage) -> int:
     """
     check_text(asdict(page) | {"body": None}, url=page.url, field="page")
     digest = hashlib.sha256(page.body).hexdigest()
+    existing = _refresh(session, page, digest)
+    if existing is not None:
+        return existing
     values = {
         "source": source_key,
         "url": page.url,
@@ -47,8 +50,23 @@ def store_page(session: Session, source_key: str, page: FetchedPage) -> int:
     page_id = session.execute(stmt).scalar_one_or_none()
     if page_id is not None:
         return int(page_id)
-    existing = select(Page.id).where(Page.url == page.url, Page.body_sha256 == digest)
-    return int(session.execute(existing).scalar_one())
+    stored = select(Page.id).where(Page.url == page.url, Page.body_sha256 == digest)
+    return int(session.execute(stored).scalar_one())
+
+
+def _refresh(session: Session, page: FetchedPage, digest: str) -> int | None:
+    """Id of the page already stored with this body (its fetch time moved on), else None.
+
+    Saves compressing the body again on recrawls; a concurrent first insert is still
+    settled by the ON CONFLICT in `store_page`.
+    """
+    query = select(Page.id, Page.fetched_at).where(Page.url == page.url, Page.body_sha256 == digest)
+    found = session.execute(query).first()
+    if found is None:
+        return None
+    if found.fetched_at < page.fetched_at:
+        session.execute(update(Page).where(Page.id == found.id).values(fetched_at=page.fetched_at))
+    return int(found.id)
 
 
 def load_page(row: Page) -> FetchedPage:

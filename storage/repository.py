@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import exc, select
+from sqlalchemy import exc, select, update
 from sqlalchemy.orm import Session
 
 from extractors.article import Article
@@ -86,6 +86,9 @@ def _upsert(
     changed_at: datetime,
 ) -> UpsertResult:
     digest = content_hash(values)
+    unchanged = _touch_if_unchanged(session, values["canonical_url"], digest, seen_at)
+    if unchanged is not None:
+        return unchanged
     state = {"content_hash": digest, "minhash": signature(values["text"]), "page_id": page_id}
     new = {"first_seen_at": seen_at, "last_seen_at": seen_at, "updated_at": changed_at}
     stmt = insert(session, ArticleRow).values(values | state | new | {"version": 1})
@@ -106,6 +109,24 @@ def _upsert(
     row.updated_at = changed_at
     _relink(session, row)
     return UpsertResult("updated", row.id, row.version)
+
+
+def _touch_if_unchanged(
+    session: Session, canonical: str, digest: str, seen_at: datetime
+) -> UpsertResult | None:
+    """Fast path for recrawls: same content stored already -> only `last_seen_at` moves."""
+    query = select(ArticleRow.id, ArticleRow.version, ArticleRow.last_seen_at).where(
+        ArticleRow.canonical_url == canonical, ArticleRow.content_hash == digest
+    )
+    found = session.execute(query).first()
+    if found is None:
+        return None
+    if found.last_seen_at < seen_at:
+        touch = update(ArticleRow).where(
+            ArticleRow.id == found.id, ArticleRow.last_seen_at < seen_at
+        )
+        session.execute(touch.values(last_seen_at=seen_at))
+    return UpsertResult("unchanged", found.id, found.version)
 
 
 def _locked(session: Session, canonical: str) -> ArticleRow:

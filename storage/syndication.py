@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, delete, func, insert, or_, select, update
+from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from storage.models import ArticleBand, ArticleRow
@@ -111,12 +111,15 @@ def _by_text(session: Session, row: ArticleRow) -> ArticleRow | None:
     if row.minhash is None:
         return None
     signature = row.minhash
-    pairs = [and_(ArticleBand.band == b, ArticleBand.bucket == h) for b, h in bands(signature)]
-    ids = select(ArticleBand.article_id).where(or_(*pairs), ArticleBand.article_id != row.id)
-    query = select(ArticleRow).where(ArticleRow.id.in_(ids.distinct().limit(MAX_CANDIDATES)))
+    wanted = set(bands(signature))
+    query = select(ArticleBand.article_id, ArticleBand.band, ArticleBand.bucket).where(
+        ArticleBand.bucket.in_([bucket for _, bucket in wanted]), ArticleBand.article_id != row.id
+    )
+    ids = {i for i, band, bucket in session.execute(query) if (band, bucket) in wanted}
+    candidates = select(ArticleRow).where(ArticleRow.id.in_(sorted(ids)[:MAX_CANDIDATES]))
     matches = [
         c
-        for c in session.execute(query).scalars()
+        for c in session.execute(candidates).scalars()
         if c.minhash is not None and similarity(signature, c.minhash) >= NEAR_DUPLICATE
     ]
     if not matches:

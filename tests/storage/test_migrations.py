@@ -35,7 +35,7 @@ def test_upgrade_twice_is_harmless(engine: Engine) -> None:
     with engine.connect() as conn:
         assert conn.execute(text("SELECT count(*) FROM sources")).scalar_one() == 3
         version = conn.execute(text("SELECT version_num FROM alembic_version")).scalars().all()
-    assert version == ["0002"]
+    assert version == ["0003"]
 
 
 def test_read_views_exist(engine: Engine) -> None:
