@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from urllib.parse import urlsplit
 
 from extractors.article import Attribution
 from extractors.cleaning import Credit
-from extractors.source_rules import PublisherRegistry, SourceRules
+from extractors.source_rules import PublisherRegistry, SourceRules, name_key
 
 _MIN_ARTICLE_PATH_SEGMENTS = 2
 
@@ -19,6 +20,7 @@ def build_attribution(
     credits: list[Credit],
     rules: SourceRules | None,
     registry: PublisherRegistry | None,
+    links: Mapping[str, str],
 ) -> Attribution:
     """`publisher` is this site; `original_*` name the credited or canonical origin when it differs."""
     here = registry.by_url(url) if registry else None
@@ -28,6 +30,7 @@ def build_attribution(
     credit = _best_credit(credits)
     if credit is not None:
         attribution.credit = credit.text
+        credit.link = credit.link or links.get(name_key(credit.name))
         _credit_origin(attribution, credit, registry)
     if _host(canonical_url) != _host(url) and _host(canonical_url):
         # A cross-site canonical is how syndication partners declare the original.

@@ -21,21 +21,21 @@ _MAX_NAME_WORDS = 6
 
 def clean_authors(candidates: Iterable[str], *, not_names: Iterable[str] = ()) -> list[str]:
     """Distinct author names in order; account names, site names, URLs and dates are dropped."""
-    excluded = {name_key(n) for n in not_names if n} | _NOT_PEOPLE
+    site_names = {name_key(n) for n in not_names if n}
     authors: list[str] = []
     seen: set[str] = set()
     for candidate in candidates:
         for part in _split(candidate):
             key = name_key(part)
-            if key and key not in seen and not _is_excluded(key, excluded) and _plausible(part):
+            if key and key not in seen and not _is_excluded(key, site_names) and _plausible(part):
                 seen.add(key)
                 authors.append(part)
     return authors
 
 
-def _is_excluded(key: str, excluded: set[str]) -> bool:
+def _is_excluded(key: str, site_names: set[str]) -> bool:
     """Account names, and names built on the site's own name ("Noticias El Comercio Perú")."""
-    return key in excluded or any(len(name) >= 6 and name in key for name in excluded)
+    return key in _NOT_PEOPLE or any(len(name) >= 6 and name in key for name in site_names)
 
 
 def _split(value: str) -> list[str]:

@@ -41,6 +41,16 @@ class Cleaned:
     bylines: list[str] = field(default_factory=list)
 
 
+@dataclass(slots=True)
+class _Context:
+    """What the page-level rules compare each block with."""
+
+    title_key: str | None
+    author_keys: set[str]
+    last_index: int
+    seen: set[str] = field(default_factory=set)
+
+
 def clean_blocks(
     blocks: list[Block],
     rules: RuleSet,
@@ -50,41 +60,41 @@ def clean_blocks(
 ) -> Cleaned:
     """Drop boilerplate blocks, collecting credits and bylines on the way."""
     result = Cleaned(blocks=[])
-    title_key = _key(title) if title else None
-    author_keys = {_key(author) for author in authors}
-    seen: set[str] = set()
-    skip_box = False
-    last = len(blocks) - 1
+    context = _Context(_key(title) if title else None, {_key(a) for a in authors}, len(blocks) - 1)
+    in_box = False
     for index, block in enumerate(blocks):
-        if skip_box and _is_box_item(block):
+        if in_box and _is_box_item(block):
             result.removed.append(Removed(block.text, rules.box_reason))
             continue
-        skip_box = False
-        in_credit_zone = index == 0 or index >= last - _CREDIT_ZONE + 1
-        reason = _reason(block, rules, result, in_credit_zone=in_credit_zone)
-        if reason is None and rules.box.match(block.text):
-            reason, skip_box = rules.box_reason, True
-        if reason is None and title_key and index < 3 and _key(block.text) == title_key:
-            reason = "title repeated in body"
-        if reason is None and block.words <= 8 and _key(block.text) in author_keys:
-            reason = "byline: author's name alone"
-        if (
-            reason is None
-            and block.kind == "p"
-            and block.words >= _DUPLICATE_MIN_WORDS
-            and _key(block.text) in seen
-        ):
-            reason = "duplicate block (caption or pull quote repeating the text)"
-        if reason is None and not _HAS_LETTER.search(block.text):
-            reason = "no words"
+        in_box = bool(rules.box.match(block.text))
+        reason = rules.box_reason if in_box else _block_reason(block, index, rules, result, context)
         if reason:
             result.removed.append(Removed(block.text, reason))
             continue
-        seen.add(_key(block.text))
+        context.seen.add(_key(block.text))
         if index < 2:
             _note_dateline(block, rules, result)
         result.blocks.append(block)
     return result
+
+
+def _block_reason(
+    block: Block, index: int, rules: RuleSet, result: Cleaned, context: _Context
+) -> str | None:
+    """Why this block is not article text, or None. Language rules first, then page-level ones."""
+    in_credit_zone = index == 0 or index > context.last_index - _CREDIT_ZONE
+    if reason := _reason(block, rules, result, in_credit_zone=in_credit_zone):
+        return reason
+    key = _key(block.text)
+    if index < 3 and key == context.title_key:
+        return "title repeated in body"
+    if block.words <= 8 and key in context.author_keys:
+        return "byline: author's name alone"
+    if block.kind == "p" and block.words >= _DUPLICATE_MIN_WORDS and key in context.seen:
+        return "duplicate block (caption or pull quote repeating the text)"
+    if not _HAS_LETTER.search(block.text):
+        return "no words"
+    return None
 
 
 def _reason(block: Block, rules: RuleSet, result: Cleaned, *, in_credit_zone: bool) -> str | None:

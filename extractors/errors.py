@@ -7,6 +7,9 @@ class ExtractionError(ValueError):
     """The input cannot be turned into an article; `reason` says why in plain words."""
 
     def __init__(self, reason: str, *, url: str | None = None) -> None:
+        super().__init__(reason)
         self.reason = reason
-        self.url = url
-        super().__init__(f"{url}: {reason}" if url else reason)
+        self.url = url  # filled in by `extract` when raised deeper down
+
+    def __str__(self) -> str:
+        return f"{self.url}: {self.reason}" if self.url else self.reason

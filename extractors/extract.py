@@ -14,7 +14,7 @@ from extractors.dates import iso
 from extractors.decoding import decode_html
 from extractors.errors import ExtractionError
 from extractors.metadata import host_of, read_metadata
-from extractors.parsing import DEFAULT_MAX_BYTES, check_bytes, parse_html
+from extractors.parsing import DEFAULT_MAX_BYTES, check_bytes, parse_html, prepare_text
 from extractors.rule_files import load_rules
 from extractors.sanitize import sanitize_html
 from extractors.source_rules import PublisherRegistry, SourceRules
@@ -38,7 +38,7 @@ def extract(
     try:
         data = html.encode("utf-8", "replace") if isinstance(html, str) else html
         check_bytes(data, max_bytes)
-        text = html if isinstance(html, str) else decode_html(data, content_type)
+        text = prepare_text(html if isinstance(html, str) else decode_html(data, content_type))
         return _build(text, url, rules, registry, fetched_at)
     except ExtractionError as exc:
         exc.url = exc.url or url
@@ -68,6 +68,7 @@ def _build(
         credits=cleaned.credits,
         rules=rules,
         registry=registry,
+        links=signals.short_links,
     )
     not_names = [n for n in (site_name, attribution.publisher, host_of(url)) if n]
     body_text = render_text(cleaned.blocks)

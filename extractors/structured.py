@@ -7,11 +7,15 @@ import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urljoin
 
 import lxml.html
 from extruct.jsonld import JsonLdExtractor
 
+from extractors.source_rules import name_key
+
 _JSONLD = JsonLdExtractor()
+_SHORT_LINK_CHARS = 60
 ARTICLE_TYPES = {
     "article", "newsarticle", "reportagenewsarticle", "analysisnewsarticle", "opinionnewsarticle",
     "backgroundnewsarticle", "reviewnewsarticle", "blogposting", "posting", "report",
@@ -30,6 +34,9 @@ class PageSignals:
     jsonld_nodes: list[dict[str, Any]] = field(default_factory=list)
     canonical: str | None = None
     html_lang: str | None = None
+    # Short link texts -> href: the body extractor drops links, yet a credit line's link
+    # ("Fuente: <a href=…>El Comercio</a>") is where the original story is.
+    short_links: dict[str, str] = field(default_factory=dict)
 
 
 def read_signals(tree: lxml.html.HtmlElement, url: str) -> PageSignals:
@@ -44,9 +51,19 @@ def read_signals(tree: lxml.html.HtmlElement, url: str) -> PageSignals:
             signals.meta_all.setdefault(key, []).append(content)
     signals.canonical = _first_attr(tree, './/link[@rel="canonical"]', "href")
     signals.html_lang = tree.get("lang") or tree.get("xml:lang")
+    signals.short_links = _short_links(tree, url)
     signals.jsonld_nodes = list(_jsonld_nodes(tree, url))
     signals.article = _pick_article(signals.jsonld_nodes)
     return signals
+
+
+def _short_links(tree: lxml.html.HtmlElement, url: str) -> dict[str, str]:
+    links: dict[str, str] = {}
+    for anchor in tree.iterfind(".//a[@href]"):
+        text = " ".join(anchor.text_content().split())
+        if text and len(text) <= _SHORT_LINK_CHARS:
+            links.setdefault(name_key(text), urljoin(url, anchor.get("href", "")))
+    return links
 
 
 def _first_attr(tree: lxml.html.HtmlElement, path: str, attr: str) -> str | None:

@@ -1,0 +1,70 @@
+"""Any charset in, never mojibake out: header, BOM, <meta>, detection, and lying servers."""
+
+from __future__ import annotations
+
+import gzip
+from pathlib import Path
+
+import pytest
+
+from extractors.decoding import decode_html
+from extractors.extract import extract
+
+FIXTURES = Path(__file__).parents[1] / "fixtures"
+TEXT = "El Perú celebró la decisión: «Qué año», dijo Muñoz; niños y cigüeñas en Cañete."
+MOJIBAKE = ("Ã", "Â", "â€", "\ufffd")
+
+
+def _page(charset_meta: str = "") -> str:
+    return f"<html><head>{charset_meta}<title>Perú</title></head><body><p>{TEXT}</p></body></html>"
+
+
+@pytest.mark.parametrize(
+    ("data", "content_type"),
+    [
+        (_page('<meta charset="utf-8">').encode("utf-8"), None),
+        (_page('<meta charset="iso-8859-1">').encode("latin-1"), None),
+        (
+            _page(
+                '<meta http-equiv="Content-Type" content="text/html; charset=windows-1252">'
+            ).encode("cp1252"),
+            None,
+        ),
+        (_page().encode("latin-1"), "text/html; charset=ISO-8859-1"),
+        (b"\xef\xbb\xbf" + _page().encode("utf-8"), None),
+        (_page().encode("utf-16"), None),
+        (_page().encode("utf-8"), None),  # no declaration at all: detection
+        (_page().encode("utf-8"), "text/html; charset=iso-8859-1"),  # a server that lies
+        (_page('<meta charset="iso-8859-1">').encode("utf-8"), None),  # a page that lies
+    ],
+)
+def test_decodes_without_mojibake(data: bytes, content_type: str | None) -> None:
+    text = decode_html(data, content_type)
+    assert TEXT in text
+    assert not any(marker in text for marker in MOJIBAKE)
+
+
+@pytest.mark.parametrize(
+    "page",
+    [
+        *sorted((FIXTURES / "spanish-es").glob("*.html.gz")),
+        FIXTURES / "elcomercio" / "elcomercio.pe-kenjifujimori.html",
+    ],
+    ids=lambda p: p.name,
+)
+def test_spanish_fixtures_have_no_mojibake(page: Path) -> None:
+    data = gzip.decompress(page.read_bytes()) if page.suffix == ".gz" else page.read_bytes()
+    article = extract(data, "https://example.es/noticia.html")
+    for field in (article.title or "", article.text, article.description or ""):
+        assert not any(marker in field for marker in MOJIBAKE)
+    assert any(ch in article.text for ch in "áéíóúñ")
+
+
+def test_utf16_page_extracts() -> None:
+    page = (
+        "<html><head><title>Perú</title></head><body><article><p>"
+        + TEXT * 6
+        + "</p></article></body></html>"
+    )
+    article = extract(page.encode("utf-16"), "https://example.pe/nota")
+    assert TEXT in article.text
