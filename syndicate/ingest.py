@@ -10,8 +10,10 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import partial
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, exc, select
+from sqlalchemy.orm import Session
 
 from extractors.source_rules import PublisherRegistry, SourceRules
 from storage.database import session_scope
@@ -64,8 +66,7 @@ def ingest_pages(
         if isinstance(page, InputError):
             outcome = PageOutcome("failed", page.reason, None)
         else:
-            with session_scope(engine) as session:
-                outcome = process_page(session, page, rules, registry)
+            outcome = _committed(engine, partial(_ingest, page, rules, registry))
         report.add(outcome)
         if progress is not None:
             progress(label, outcome)
@@ -87,22 +88,42 @@ def reextract(
         targets = [(p.id, p.source) for p in latest_pages(session, source_key)]
     report = Report()
     for page_id, source in targets:
-        with session_scope(engine) as session:
-            row = session.execute(select(Page).where(Page.id == page_id)).scalar_one()
-            page = load_page(row)
-            outcome = process_stored(
-                session,
-                page,
-                page_id,
-                rules_of(source),
-                registry,
-                seen_at=page.fetched_at,
-                changed_at=changed_at,
-            )
+        rebuild = partial(_rebuild, page_id, rules_of(source), registry, changed_at)
+        outcome = _committed(engine, rebuild)
         report.add(outcome)
         if progress is not None:
-            progress(page.url, outcome)
+            progress(f"page {page_id}", outcome)
     return report
+
+
+def _ingest(
+    page: FetchedPage, rules: SourceRules, registry: PublisherRegistry | None, session: Session
+) -> PageOutcome:
+    return process_page(session, page, rules, registry)
+
+
+def _rebuild(
+    page_id: int,
+    rules: SourceRules,
+    registry: PublisherRegistry | None,
+    changed_at: datetime,
+    session: Session,
+) -> PageOutcome:
+    page = load_page(session.execute(select(Page).where(Page.id == page_id)).scalar_one())
+    return process_stored(
+        session, page, page_id, rules, registry, seen_at=page.fetched_at, changed_at=changed_at
+    )
+
+
+def _committed(engine: Engine, work: Callable[[Session], PageOutcome]) -> PageOutcome:
+    """Run one page's work in its own transaction; a failed commit (lock timeout, lost
+    connection) fails that page only."""
+    try:
+        with session_scope(engine) as session:
+            return work(session)
+    except exc.DBAPIError as error:
+        reason = str(error.orig).strip().splitlines()[0] if error.orig else str(error)
+        return PageOutcome("failed", f"database error: {reason}", None)
 
 
 def _finish(engine: Engine, run_id: int, report: Report, finished_at: datetime) -> None:

@@ -1,0 +1,48 @@
+"""`reextract` rebuilds articles from stored raw pages, without fetching: a better extractor's
+output becomes a new version, the earlier output is kept in article_versions."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import Engine, select
+
+from extractors.article import Article
+from storage.database import session_scope
+from storage.models import ArticleRow, ArticleVersion
+from storage.pages import store_page
+from storage.records import FetchedPage
+from storage.repository import upsert_article
+from syndicate.ingest import reextract
+from tests.storage.conftest import ELCOMERCIO, T0
+from tests.storage.pagegen import numbered_page
+
+
+def test_reextract_replaces_an_older_extraction(engine: Engine) -> None:
+    url, body = numbered_page(8)
+    page = FetchedPage(url, url, 200, {"Content-Type": "text/html"}, body, T0)
+    # What an older extractor made of the page: the body plus a teaser it failed to strip.
+    with session_scope(engine) as session:
+        page_id = store_page(session, "elcomercio", page)
+        old = Article(
+            url=url,
+            canonical_url=url,
+            source="elcomercio",
+            title="Noticia",
+            text="Fiscalía de la Nación abre investigación. LEE TAMBIÉN: otra nota",
+        )
+        upsert_article(session, old, seen_at=T0, page_id=page_id)
+    rerun_at = T0 + timedelta(days=3)
+    report = reextract(
+        engine, lambda key: ELCOMERCIO, None, source_key="elcomercio", changed_at=rerun_at
+    )
+    again = reextract(engine, lambda key: ELCOMERCIO, None, source_key=None, changed_at=rerun_at)
+    assert (report.counts["pages"], report.counts["updated"]) == (1, 1)
+    assert (again.counts["pages"], again.counts["unchanged"]) == (1, 1)
+    with session_scope(engine) as session:
+        row = session.execute(select(ArticleRow)).scalar_one()
+        kept = session.execute(select(ArticleVersion)).scalar_one()
+    assert (row.version, row.updated_at, row.last_seen_at) == (2, rerun_at, T0)
+    assert "LEE TAMBIÉN" not in row.text
+    assert (row.title or "").startswith("Noticia generada número 8")
+    assert kept.text == old.text
