@@ -1,0 +1,60 @@
+"""`syndicate extract`: JSON Lines in the order given; a bad file gives {"file", "error"} and the rest go on."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+FIXTURES = Path(__file__).parent / "fixtures"
+SYNDICATE = str(Path(sys.executable).parent / "syndicate")
+SEED = FIXTURES / "seed" / "globalhappenings-putin-lukashenko.html"
+
+
+def _run(*args: str) -> list[dict[str, object]]:
+    done = subprocess.run(
+        [SYNDICATE, "extract", *args], capture_output=True, text=True, timeout=120, check=True
+    )
+    return [json.loads(line) for line in done.stdout.splitlines()]
+
+
+def test_files_in_order_with_errors_for_bad_ones(tmp_path: Path) -> None:
+    binary = tmp_path / "image.html"
+    binary.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(200))
+    missing = tmp_path / "missing.html"
+    spanish = FIXTURES / "spanish-es" / "Publico_2025_05_29.html.gz"
+    rows = _run(str(binary), str(SEED), str(missing), str(spanish))
+    assert [row["file"] for row in rows] == [str(binary), str(SEED), str(missing), str(spanish)]
+    assert "binary input" in str(rows[0]["error"])
+    assert (
+        rows[1]["title"]
+        == "Putin visits Lukashenko: Will Belarus take a more active role in the invasion of Ukraine?"
+    )
+    assert "cannot read file" in str(rows[2]["error"])
+    assert str(rows[3]["title"]).startswith("Los vecinos de Carabanchel exigen cambios")
+    assert "error" not in rows[1] and "error" not in rows[3]
+
+
+def test_url_and_source_options_apply(tmp_path: Path) -> None:
+    page = tmp_path / "seed.html.gz"
+    page.write_bytes(gzip.compress(SEED.read_bytes()))
+    url = "https://globalhappenings.example/putin/"
+    (row,) = _run(str(page), "--url", url, "--source", "elcomercio")
+    assert row["url"] == url
+    assert row["source"] == "elcomercio"
+    attribution = row["attribution"]
+    assert isinstance(attribution, dict)
+    assert attribution["publisher"] == "El Comercio"
+
+
+def test_unknown_source_is_a_usage_error() -> None:
+    done = subprocess.run(
+        [SYNDICATE, "extract", str(SEED), "--source", "nope"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 2
+    assert "unknown source 'nope'" in done.stderr
