@@ -55,6 +55,7 @@ def test_unknown_source_is_a_usage_error() -> None:
         capture_output=True,
         text=True,
         timeout=60,
+        check=False,
     )
     assert done.returncode == 2
     assert "unknown source 'nope'" in done.stderr
