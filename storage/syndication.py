@@ -51,8 +51,10 @@ def link_original(session: Session, row: ArticleRow) -> None:
 
 
 def _root(session: Session, original: ArticleRow | None, row: ArticleRow) -> int | None:
-    """Link to the first publisher, not to another copy; never to itself."""
-    if original is not None and original.original_article_id not in (None, row.id):
+    """Link to the first publisher, not to another copy; never to itself, never in a cycle."""
+    if original is None or original.original_article_id == row.id:
+        return None  # the candidate is already a copy of this row
+    if original.original_article_id is not None:
         original = session.get(ArticleRow, original.original_article_id)
     if original is None or original.id == row.id:
         return None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 
@@ -135,3 +136,31 @@ def test_uncredited_near_duplicate_links_to_the_earliest(engine: Engine) -> None
     with session_scope(engine) as session:
         rows = session.execute(select(ArticleRow.id)).scalars().all()
     assert len(rows) == 3
+
+
+def test_updating_an_original_never_links_it_to_its_copy(engine: Engine) -> None:
+    body = "\n\n".join(paragraphs(11))
+    original = Article(
+        url=url_of("b-noticia"),
+        canonical_url=url_of("b-noticia"),
+        source="elcomercio",
+        title="Original",
+        text=body,
+        published_at="2026-10-01T08:00:00+00:00",
+    )
+    copy = replace(
+        original,
+        url="https://globalhappenings.example/b/",
+        canonical_url="",
+        source="globalhappenings",
+        published_at="2026-10-01T09:00:00+00:00",
+    )
+    with session_scope(engine) as session:
+        first = upsert_article(session, original, seen_at=T0).article_id
+        second = upsert_article(session, copy, seen_at=T0).article_id
+        # The original is corrected, and is now dated after its copy.
+        later = replace(
+            original, text=body + "\n\nFe de erratas.", published_at="2026-10-01T10:00:00+00:00"
+        )
+        assert upsert_article(session, later, seen_at=T0 + timedelta(hours=1)).version == 2
+    assert (original_of(engine, first), original_of(engine, second)) == (None, first)
