@@ -79,12 +79,17 @@ class SourceSpider(scrapy.Spider):
             meta={META_ARTICLE: True, META_MODIFIED: modified},
         )
 
-    def parse_listing(self, response: Response) -> Iterator[scrapy.Request]:
+    def parse_listing(self, response: Response) -> Iterator[scrapy.Request | PageFailure]:
         if urlsplit(response.url).path == "/robots.txt":
             urls = robots_sitemaps(response.body, response.url)
             yield from (self._listing(url) for url in urls if not self._skipped(url))
             return
-        listing = parse_listing(response.body)
+        try:
+            listing = parse_listing(response.body)
+        except Exception as exc:  # e.g. a gzip bomb or broken gzip: record it, crawl on
+            reason = f"unreadable listing: {type(exc).__name__}"
+            yield PageFailure(self.name, response.url, reason, listing=True)
+            return
         for link in listing.listings:
             if not self._skipped(link.url):
                 yield self._listing(link.url)

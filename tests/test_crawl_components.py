@@ -83,6 +83,7 @@ def test_only_article_urls_become_article_requests_and_skips_are_not_followed() 
     url = "https://elcomercio.pe/sitemap/politica/?outputType=xml"
     out = list(spider.parse_listing(XmlResponse(url, body=body, request=Request(url))))
     assert [r.url for r in out] == [ARTICLE]
+    assert isinstance(out[0], Request)
     assert out[0].meta[META_ARTICLE] is True
     assert out[0].meta[META_MODIFIED] == when.isoformat()
 
@@ -197,3 +198,11 @@ def test_incremental_middleware_skips_stored_articles_unless_changed_or_refreshe
     middleware.process_request(request(ARTICLE))  # refreshing: a stored article is fetched
     with pytest.raises(IgnoreRequest, match="limit"):
         middleware.process_request(request("https://elcomercio.pe/nueva-noticia/"))
+
+
+def test_an_unreadable_listing_is_recorded_not_fatal() -> None:
+    spider = make_spider("elcomercio")
+    url = "https://elcomercio.pe/sitemap/archivo/2024-01-01-web/?outputType=xml"
+    broken_gzip = b"\x1f\x8b\x08\x00garbage"
+    out = list(spider.parse_listing(Response(url, body=broken_gzip, request=Request(url))))
+    assert out == [PageFailure("elcomercio", url, "unreadable listing: EOFError", listing=True)]
