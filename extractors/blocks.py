@@ -16,6 +16,9 @@ from lxml import etree
 
 _SPACES = re.compile(r"[ \t\r\f\v\u00a0\u200b]+")
 _BLANK_LINES = re.compile(r"\s*\n\s*")
+# Scripts written without spaces count one word per character (Han, kana, Hangul, Thai).
+_NO_SPACE_SCRIPTS = "\u0e00-\u0e7f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af"
+_WORDS = re.compile(rf"[{_NO_SPACE_SCRIPTS}]|[^\s{_NO_SPACE_SCRIPTS}]*\w[^\s{_NO_SPACE_SCRIPTS}]*")
 HEADING_LEVELS = {"h1": 2, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
 
 
@@ -69,6 +72,11 @@ def _walk(element: etree._Element, parts: list[str], links: list[str], *, in_lin
             parts.append(child.tail)
             link_chars += len(child.tail) if inside else 0
     return link_chars
+
+
+def count_words(text: str) -> int:
+    """Words as readers count them, also in languages written without spaces."""
+    return len(_WORDS.findall(text))
 
 
 def clean_text(text: str) -> str:

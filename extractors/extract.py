@@ -7,7 +7,7 @@ from datetime import datetime
 from extractors.article import Article, Removed
 from extractors.attribution import build_attribution
 from extractors.authors import clean_authors
-from extractors.blocks import render_html, render_text
+from extractors.blocks import count_words, render_html, render_text
 from extractors.cleaning import clean_blocks
 from extractors.content import main_blocks
 from extractors.dates import iso
@@ -88,7 +88,7 @@ def _build(
         image=meta.image,
         text=body_text,
         html=sanitize_html(render_html(cleaned.blocks)),
-        word_count=len(body_text.split()),
+        word_count=count_words(body_text),
         attribution=attribution,
         removed=[Removed(r.text, r.reason) for r in cleaned.removed],
         paywalled=meta.paywalled,
