@@ -35,7 +35,7 @@ def test_count_words_also_in_scripts_without_spaces(text: str, expected: int) ->
         ("word " * 60, None, "no title"),
         (
             "\n\n".join(
-                ["Home", "World news", "Sports", "Weather today", "Contact us", "About"] * 3
+                ["Home", "World news", "Sports", "Weather today", "Contact us", "About"] * 10
             ),
             "T",
             "index page",
