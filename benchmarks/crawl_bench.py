@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import resource
 import subprocess
 import sys
@@ -45,13 +46,15 @@ def crawl(site: NewsSite, folder: Path, db: str, concurrency: int) -> tuple[floa
     env = {**os.environ, "SYNDICATE_SOURCES_DIR": str(folder)}
     command = [str(BIN / "syndicate"), "crawl", "localnews", "--db", db, *FAST]
     command += ["--set", f"CONCURRENT_REQUESTS_PER_DOMAIN={concurrency}"]
-    command += ["--set", f"CONCURRENT_REQUESTS={concurrency}", "--set", "LOG_LEVEL=WARNING"]
+    command += ["--set", f"CONCURRENT_REQUESTS={concurrency}", "--set", "LOG_LEVEL=INFO"]
     started = time.perf_counter()
     result = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
     seconds = time.perf_counter() - started
     if result.returncode != 0:
         sys.exit(f"crawl failed ({result.returncode}):\n{result.stderr[-3000:]}")
-    return seconds, result.stdout.strip()
+    spent = dict(re.findall(r"'syndicate/seconds/(\w+)': ([\d.]+)", result.stderr))
+    inside = ", ".join(f"{name} {float(value):.1f} s" for name, value in spent.items())
+    return seconds, f"{result.stdout.strip()}\n  time inside the store pipeline: {inside}"
 
 
 def extract_alone(site: NewsSite, folder: Path) -> tuple[float, int]:

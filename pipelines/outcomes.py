@@ -22,6 +22,11 @@ def record(stats: Any, outcome: str, reason: str | None = None) -> None:
         stats.inc_value(f"{FAILURE_PREFIX}{reason or 'no reason given'}")
 
 
+def add_time(stats: Any, stage: str, seconds: float) -> None:
+    """Seconds spent in one stage (extract, store), summed over the crawl: where time goes."""
+    stats.inc_value(f"{PREFIX}seconds/{stage}", seconds)
+
+
 def counts(stats: Any) -> dict[str, int]:
     """`pages` and each outcome, as `storage.runs.finish_run` takes them."""
     return {key: int(stats.get_value(f"{PREFIX}{key}", 0)) for key in ("pages", *OUTCOMES)}

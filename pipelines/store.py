@@ -14,7 +14,7 @@ from sqlalchemy import Engine
 
 from extractors.source_rules import PublisherRegistry, SourceRules
 from pipelines.database import open_database
-from pipelines.outcomes import record
+from pipelines.outcomes import add_time, record
 from spiders.items import NotModified, PageFailure, RawPage
 from spiders.registry import load_catalog
 from storage.database import session_scope
@@ -76,6 +76,8 @@ class StorePipeline:
         except Exception as exc:  # a database error on one page must not end the crawl
             self.crawler.spider.logger.error("storing %s failed: %r", item.url, exc)  # type: ignore[union-attr]
             return "failed", f"store error: {type(exc).__name__}"
+        add_time(self.crawler.stats, "extract", result.extract_seconds)
+        add_time(self.crawler.stats, "store", result.store_seconds)
         if result.outcome in ("dropped", "failed"):
             self.crawler.spider.logger.info(  # type: ignore[union-attr]
                 "%s %s: %s", result.outcome, item.url, result.reason
