@@ -223,3 +223,20 @@ def test_crawl_through_a_shared_redis_queue(
     assert result.returncode == 0, result.stderr[-3000:]
     assert "'scheduler/enqueued/redis'" in result.stderr  # requests went through Redis
     assert len(articles(db, "elcomercio-local")) == len(site.pages)
+
+
+def test_since_expands_dated_sitemaps_and_limit_caps_article_pages(
+    el_comercio_site: tuple[NewsSite, Path], tmp_path: Path
+) -> None:
+    site, sources = el_comercio_site
+    db = f"sqlite:///{tmp_path / 'limited.db'}"
+    pinned = ["--set", "SYNDICATE_UNTIL=2024-03-01", "--since", "2024-02-28", "--limit", "2"]
+    result = run_cli(["crawl", "elcomercio-local", "--db", db, *FAST, *pinned], sources)
+    assert result.returncode == 0, result.stderr[-3000:]
+    archives = sorted(path for path, _ in site.requests() if path.startswith("/sitemap/archivo/"))
+    assert archives == [
+        f"/sitemap/archivo/{day}-web/?outputType=xml"
+        for day in ("2024-02-28", "2024-02-29", "2024-03-01")
+    ]
+    assert sum(article_fetches(site).values()) == 2
+    assert len(articles(db, "elcomercio-local")) == 2
