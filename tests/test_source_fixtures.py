@@ -5,11 +5,16 @@ A source without fixtures fails: nobody can tell whether it still works.
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pytest
+from typer.testing import CliRunner
 
 from extractors.article import Article
 from spiders.fixture_check import check_source, compare
 from spiders.registry import load_catalog
+from syndicate.cli import app
 
 CATALOG = load_catalog()
 
@@ -51,3 +56,32 @@ def test_compare_reports_each_kind_of_difference() -> None:
     assert compare(article, {"published_at": "2024-10-16"}) == [
         "published_at: expected '2024-10-16', got '2024-10-15T08:22:57+02:00'"
     ]
+
+
+def test_sources_test_says_per_source_what_passed_and_what_differs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    elpais = CATALOG.get("elpais")
+    fixture = elpais.fixtures[0]
+    expected = json.loads(elpais.fixture_path(fixture.expected).read_text(encoding="utf-8"))
+    expected["title"] = "Un titular que la página no tiene"
+    (tmp_path / "wrong.json").write_text(json.dumps(expected), encoding="utf-8")
+    source = (elpais.path or Path()).read_text(encoding="utf-8").split("[[fixtures]]")[0]
+    source = source.replace('key = "elpais"', 'key = "elpais-copy"')
+    source += f'[[fixtures]]\npage = "{elpais.fixture_path(fixture.page)}"\n'
+    source += f'expected = "wrong.json"\nurl = "{fixture.url}"\n'
+    (tmp_path / "copy.toml").write_text(source, encoding="utf-8")
+    monkeypatch.setenv("SYNDICATE_SOURCES_DIR", str(tmp_path))
+    runner = CliRunner()
+
+    passed = runner.invoke(app, ["sources", "test", "elpais"])
+    assert passed.exit_code == 0, passed.output
+    assert passed.stdout == "elpais: fixtures/ElPais_2024_10_15.html.gz: ok\n"
+
+    differs = runner.invoke(app, ["sources", "test", "elpais-copy"])
+    assert differs.exit_code == 1
+    lines = differs.stdout.splitlines()
+    assert lines[0].endswith("ElPais_2024_10_15.html.gz: DIFFERS")
+    assert lines[1].startswith(
+        "    title: expected 'Un titular que la página no tiene', got 'Bruselas"
+    )
