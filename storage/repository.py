@@ -62,6 +62,8 @@ def upsert_article(
     Runs in a SAVEPOINT: on any error nothing of this article is written and a
     StorageError naming the URL (and field) is raised; the session stays usable.
     `changed_at` (default `seen_at`) is when a content change is recorded as made.
+    A fetch older than the current version (a backfill from an archive) never replaces
+    it: it only moves `first_seen_at` back. `reextract` passes `changed_at` to replace anyway.
     """
     values = article_values(article)
     if session.get(Source, values["source"]) is None:
@@ -72,7 +74,7 @@ def upsert_article(
         )
     try:
         with session.begin_nested():
-            return _upsert(session, values, seen_at, page_id, changed_at or seen_at)
+            return _upsert(session, values, seen_at, page_id, changed_at)
     except exc.DBAPIError as error:
         reason = str(error.orig).strip().splitlines()[0] if error.orig else str(error)
         raise StorageError(f"database refused the article: {reason}", url=article.url) from error
@@ -83,14 +85,14 @@ def _upsert(
     values: dict[str, Any],
     seen_at: datetime,
     page_id: int | None,
-    changed_at: datetime,
+    changed_at: datetime | None,
 ) -> UpsertResult:
     digest = content_hash(values)
     unchanged = _touch_if_unchanged(session, values["canonical_url"], digest, seen_at)
     if unchanged is not None:
         return unchanged
     state = {"content_hash": digest, "minhash": signature(values["text"]), "page_id": page_id}
-    new = {"first_seen_at": seen_at, "last_seen_at": seen_at, "updated_at": changed_at}
+    new = {"first_seen_at": seen_at, "last_seen_at": seen_at, "updated_at": changed_at or seen_at}
     stmt = insert(session, ArticleRow).values(values | state | new | {"version": 1})
     stmt = stmt.on_conflict_do_nothing(index_elements=[ArticleRow.canonical_url])
     new_id = session.execute(stmt.returning(ArticleRow.id)).scalar_one_or_none()
@@ -100,8 +102,11 @@ def _upsert(
         link_waiting_copies(session, row)
         return UpsertResult("new", row.id, 1)
     row.last_seen_at = max(row.last_seen_at, seen_at)
-    if row.content_hash == digest:
+    row.first_seen_at = min(row.first_seen_at, seen_at)
+    stale = changed_at is None and seen_at < row.updated_at
+    if row.content_hash == digest or stale:
         return UpsertResult("unchanged", row.id, row.version)
+    changed_at = changed_at or seen_at
     _archive(session, row, changed_at)
     for name, value in (values | state).items():
         setattr(row, name, value)
@@ -115,9 +120,9 @@ def _touch_if_unchanged(
     session: Session, canonical: str, digest: str, seen_at: datetime
 ) -> UpsertResult | None:
     """Fast path for recrawls: same content stored already -> only `last_seen_at` moves."""
-    query = select(ArticleRow.id, ArticleRow.version, ArticleRow.last_seen_at).where(
-        ArticleRow.canonical_url == canonical, ArticleRow.content_hash == digest
-    )
+    query = select(
+        ArticleRow.id, ArticleRow.version, ArticleRow.first_seen_at, ArticleRow.last_seen_at
+    ).where(ArticleRow.canonical_url == canonical, ArticleRow.content_hash == digest)
     found = session.execute(query).first()
     if found is None:
         return None
@@ -126,6 +131,11 @@ def _touch_if_unchanged(
             ArticleRow.id == found.id, ArticleRow.last_seen_at < seen_at
         )
         session.execute(touch.values(last_seen_at=seen_at))
+    if found.first_seen_at > seen_at:
+        touch = update(ArticleRow).where(
+            ArticleRow.id == found.id, ArticleRow.first_seen_at > seen_at
+        )
+        session.execute(touch.values(first_seen_at=seen_at))
     return UpsertResult("unchanged", found.id, found.version)
 
 

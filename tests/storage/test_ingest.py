@@ -130,3 +130,19 @@ def test_cli_ingests_html_gz_and_warc_then_reextracts(db_url: str, tmp_path: Pat
     assert sorted(urls) == sorted(numbered_page(n)[0] for n in range(1, 5))
     assert [(r.pages, r.new, r.unchanged) for r in runs] == [(4, 4, 0), (4, 0, 4)]
     assert versions == [1]  # the extractor did not change: reextract finds nothing new
+
+
+def test_older_fetch_from_an_archive_does_not_replace_newer_content(engine: Engine) -> None:
+    slug = "congreso-aprueba-presupuesto-rmmn-noticia"
+    current = elcomercio_page(slug, "Congreso aprueba el presupuesto", paragraphs(7))
+    archived = elcomercio_page(slug, "Congreso debate el presupuesto", paragraphs(6))
+    with session_scope(engine) as session:
+        process_page(session, fetched(url_of(slug), current, days=10), ELCOMERCIO, None)
+    with session_scope(engine) as session:
+        backfill = process_page(session, fetched(url_of(slug), archived), ELCOMERCIO, None)
+    assert backfill.outcome == "unchanged"
+    with session_scope(engine) as session:
+        row = session.execute(select(ArticleRow)).scalar_one()
+    assert (row.title, row.version) == ("Congreso aprueba el presupuesto", 1)
+    assert (row.first_seen_at, row.last_seen_at) == (T0, T0 + timedelta(days=10))
+    assert rows(engine, Page) == 2  # the archived page is kept for the record
