@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import builtins
+from urllib.parse import urlsplit
 
 import scrapy
 from scrapy.settings import BaseSettings
@@ -32,4 +33,6 @@ class SourceSpiderLoader:
         return sorted(self._spiders)
 
     def find_by_request(self, request: scrapy.Request) -> builtins.list[str]:
-        return [name for name, spider in self._spiders.items() if spider.handles_request(request)]
+        """Sources whose site serves the URL (`scrapy parse URL` and `scrapy fetch` use this)."""
+        host = (urlsplit(request.url).hostname or "").lower()
+        return [key for key, spider in self._spiders.items() if host in spider.config.rules().hosts]

@@ -11,6 +11,7 @@ import pytest
 from scrapy import Request
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import HtmlResponse, Response, XmlResponse
+from scrapy.settings import Settings
 from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.utils.test import get_crawler
 from twisted.internet.error import ConnectionRefusedError
@@ -19,6 +20,7 @@ from twisted.python.failure import Failure
 from pipelines.incremental import IncrementalMiddleware
 from pipelines.store import StorePipeline
 from spiders.items import NotModified, PageFailure, RawPage
+from spiders.loader import SourceSpiderLoader
 from spiders.registry import load_catalog
 from spiders.source_spider import META_ARTICLE, META_MODIFIED, SourceSpider, make_spider_class
 from syndicate.files import read_page_file
@@ -206,3 +208,15 @@ def test_an_unreadable_listing_is_recorded_not_fatal() -> None:
     broken_gzip = b"\x1f\x8b\x08\x00garbage"
     out = list(spider.parse_listing(Response(url, body=broken_gzip, request=Request(url))))
     assert out == [PageFailure("elcomercio", url, "unreadable listing: EOFError", listing=True)]
+
+
+def test_the_spider_loader_lists_sources_and_finds_them_by_url() -> None:
+    loader = SourceSpiderLoader.from_settings(Settings())
+    assert {"elcomercio", "elpais", "lavanguardia"} <= set(loader.list())
+    assert loader.load("elcomercio").config.key == "elcomercio"
+    assert loader.find_by_request(Request(ARTICLE)) == ["elcomercio"]
+    assert loader.find_by_request(Request("https://www.lavanguardia.com/x.html")) == [
+        "lavanguardia"
+    ]
+    with pytest.raises(KeyError, match="Spider not found: nope"):
+        loader.load("nope")
