@@ -146,3 +146,17 @@ def test_older_fetch_from_an_archive_does_not_replace_newer_content(engine: Engi
     assert (row.title, row.version) == ("Congreso aprueba el presupuesto", 1)
     assert (row.first_seen_at, row.last_seen_at) == (T0, T0 + timedelta(days=10))
     assert rows(engine, Page) == 2  # the archived page is kept for the record
+
+
+def test_cli_refuses_unknown_source_and_one_url_for_many_files(tmp_path: Path) -> None:
+    db = f"sqlite:///{tmp_path / 'x.db'}"
+    page = tmp_path / "one.html"
+    page.write_bytes(numbered_page(1)[1])
+    runner = CliRunner()
+    unknown = runner.invoke(app, ["ingest", str(page), "--source", "nope", "--db", db])
+    assert unknown.exit_code != 0
+    assert "unknown source 'nope'" in unknown.output
+    args = ["ingest", str(page), str(page), "--source", "elcomercio", "--url", url_of("x")]
+    many = runner.invoke(app, [*args, "--db", db])
+    assert many.exit_code != 0
+    assert "give one file" in many.output
