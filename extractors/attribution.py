@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from urllib.parse import urlsplit
 
 from extractors.article import Attribution
@@ -20,9 +20,13 @@ def build_attribution(
     credits: list[Credit],
     rules: SourceRules | None,
     registry: PublisherRegistry | None,
-    links: Mapping[str, str],
+    find_links: Callable[[], Mapping[str, str]],
 ) -> Attribution:
-    """`publisher` is this site; `original_*` name the credited or canonical origin when it differs."""
+    """`publisher` is this site; `original_*` name the credited or canonical origin when it differs.
+
+    `find_links` maps the page's short link texts to their targets; it is called only when
+    the page has a credit line (rare), since it costs another parse.
+    """
     here = registry.by_url(url) if registry else None
     publisher = rules.name if rules else (here.name if here else site_name or _host(url))
     own_key = rules.key if rules else (here.key if here else None)
@@ -30,7 +34,7 @@ def build_attribution(
     credit = _best_credit(credits)
     if credit is not None:
         attribution.credit = credit.text
-        credit.link = credit.link or links.get(name_key(credit.name))
+        credit.link = credit.link or find_links().get(name_key(credit.name))
         _credit_origin(attribution, credit, registry)
     if _host(canonical_url) != _host(url) and _host(canonical_url):
         # A cross-site canonical is how syndication partners declare the original.

@@ -1,4 +1,5 @@
-"""Bytes in any charset to text: HTTP header, BOM, <meta charset>, then statistical detection."""
+"""Bytes in any charset to text, without mojibake: UTF-8 when the bytes are UTF-8, else the
+declared charset (HTTP header, BOM, <meta>), else statistical detection."""
 
 from __future__ import annotations
 
@@ -13,22 +14,15 @@ def _detect(data: bytes) -> str | None:
 
 
 def decode_html(data: bytes, content_type: str | None = None) -> str:
-    """Decode a page the way browsers do (w3lib's precedence), never raising on bad bytes.
+    """Decode a page, never raising on bad bytes.
 
-    A declared charset that cannot decode the bytes (a server claiming latin-1 for
-    UTF-8 pages is common) loses to UTF-8 when the bytes are valid UTF-8: that is
-    what turns "Perú" into "PerÃº" otherwise.
+    Bytes that are valid UTF-8 are read as UTF-8 whatever the header or <meta> claims:
+    single-byte text with accents is practically never valid UTF-8, while servers that
+    announce latin-1 for UTF-8 pages are common (that is what turns "Perú" into "PerÃº").
+    Other bytes follow w3lib's browser-like precedence: header, BOM, <meta>, detection.
     """
-    _, text = html_to_unicode(content_type, data, auto_detect_fun=_detect)
-    if _looks_mis_decoded(text):
-        try:
-            return data.decode("utf-8")
-        except UnicodeDecodeError:
-            return text
-    return text
-
-
-def _looks_mis_decoded(text: str) -> bool:
-    # UTF-8 multi-byte sequences read as a single-byte charset leave these pairs behind.
-    sample = text[:100_000]
-    return sum(sample.count(marker) for marker in ("Ã", "Â", "â€")) >= 3
+    try:
+        return data.decode("utf-8").removeprefix("\ufeff")
+    except UnicodeDecodeError:
+        _, text = html_to_unicode(content_type, data, auto_detect_fun=_detect)
+        return text

@@ -18,7 +18,7 @@ from extractors.parsing import DEFAULT_MAX_BYTES, check_bytes, parse_html, prepa
 from extractors.rule_files import load_rules
 from extractors.sanitize import sanitize_html
 from extractors.source_rules import PublisherRegistry, SourceRules
-from extractors.structured import read_signals
+from extractors.structured import read_signals, short_links
 
 
 def extract(
@@ -68,7 +68,7 @@ def _build(
         credits=cleaned.credits,
         rules=rules,
         registry=registry,
-        links=signals.short_links,
+        find_links=lambda: short_links(parse_html(text), url),
     )
     not_names = [n for n in (site_name, attribution.publisher, host_of(url)) if n]
     body_text = render_text(cleaned.blocks)

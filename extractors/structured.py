@@ -34,9 +34,6 @@ class PageSignals:
     jsonld_nodes: list[dict[str, Any]] = field(default_factory=list)
     canonical: str | None = None
     html_lang: str | None = None
-    # Short link texts -> href: the body extractor drops links, yet a credit line's link
-    # ("Fuente: <a href=…>El Comercio</a>") is where the original story is.
-    short_links: dict[str, str] = field(default_factory=dict)
 
 
 def read_signals(tree: lxml.html.HtmlElement, url: str) -> PageSignals:
@@ -51,13 +48,17 @@ def read_signals(tree: lxml.html.HtmlElement, url: str) -> PageSignals:
             signals.meta_all.setdefault(key, []).append(content)
     signals.canonical = _first_attr(tree, './/link[@rel="canonical"]', "href")
     signals.html_lang = tree.get("lang") or tree.get("xml:lang")
-    signals.short_links = _short_links(tree, url)
     signals.jsonld_nodes = list(_jsonld_nodes(tree, url))
     signals.article = _pick_article(signals.jsonld_nodes)
     return signals
 
 
-def _short_links(tree: lxml.html.HtmlElement, url: str) -> dict[str, str]:
+def short_links(tree: lxml.html.HtmlElement, url: str) -> dict[str, str]:
+    """Short link texts (folded) -> absolute href.
+
+    The body extractor drops links, yet a credit line's link ("Fuente: <a href=…>El
+    Comercio</a>") is where the original story is; only needed when a page has a credit.
+    """
     links: dict[str, str] = {}
     for anchor in tree.iterfind(".//a[@href]"):
         text = " ".join(anchor.text_content().split())
