@@ -18,12 +18,15 @@ from storage.records import FetchedPage
 
 # Environment variable operators set to prune pages older than this many days (`db prune`).
 RETENTION_ENV = "SYNDICATE_PAGE_RETENTION_DAYS"
+# What a newer fetch of the same body updates: the latest response's metadata (ETag, ...).
+_REFRESHED = ("fetched_at", "final_url", "status", "headers")
 
 
 def store_page(session: Session, source_key: str, page: FetchedPage) -> int:
     """Id of the stored page; the same URL with the same body is stored once, however often.
 
-    A refetch of an unchanged body only moves `fetched_at` forward (the last time it was seen).
+    A refetch of an unchanged body only moves `fetched_at` forward and keeps that response's
+    headers (ETag, Last-Modified for the next conditional request).
     """
     check_text(asdict(page) | {"body": None}, url=page.url, field="page")
     digest = hashlib.sha256(page.body).hexdigest()
@@ -44,7 +47,7 @@ def store_page(session: Session, source_key: str, page: FetchedPage) -> int:
     stmt = insert(session, Page).values(values)
     stmt = stmt.on_conflict_do_update(
         index_elements=[Page.url, Page.body_sha256],
-        set_={"fetched_at": stmt.excluded.fetched_at},
+        set_={name: stmt.excluded[name] for name in _REFRESHED},
         where=Page.fetched_at < stmt.excluded.fetched_at,
     ).returning(Page.id)
     page_id = session.execute(stmt).scalar_one_or_none()
@@ -65,7 +68,8 @@ def _refresh(session: Session, page: FetchedPage, digest: str) -> int | None:
     if found is None:
         return None
     if found.fetched_at < page.fetched_at:
-        session.execute(update(Page).where(Page.id == found.id).values(fetched_at=page.fetched_at))
+        newer = {name: getattr(page, name) for name in _REFRESHED}
+        session.execute(update(Page).where(Page.id == found.id).values(newer))
     return int(found.id)
 
 

@@ -91,3 +91,16 @@ def test_pages_are_compressed_and_pruned_unless_in_use(engine: Engine) -> None:
         removed = prune_pages(session, before=T0 + timedelta(days=60))
         left = session.execute(select(Page.id)).scalars().all()
     assert (removed, left) == (1, [new_id])
+
+
+def test_refetch_of_same_body_keeps_the_newest_response_headers(engine: Engine) -> None:
+    url, body = numbered_page(2)
+    first = FetchedPage(url, url, 200, {"ETag": '"v1"'}, body, T0)
+    again = FetchedPage(url, url + "?r=1", 200, {"ETag": '"v2"'}, body, T0 + timedelta(days=1))
+    with session_scope(engine) as session:
+        page_id = store_page(session, "elcomercio", first)
+        assert store_page(session, "elcomercio", again) == page_id
+        assert store_page(session, "elcomercio", first) == page_id  # older: changes nothing
+        stored = session.get(Page, page_id)
+        assert stored is not None
+        assert load_page(stored) == again
