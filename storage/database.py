@@ -12,13 +12,14 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.orm import Session, sessionmaker
 
 DEFAULT_DATABASE_URL = "sqlite:///syndicate.db"
 ENV_VAR = "SYNDICATE_DATABASE_URL"
 # How long a SQLite writer waits for another process's write to finish before failing.
 SQLITE_BUSY_TIMEOUT_MS = 60_000
+MIGRATION_LOCK = 0x53594E44  # PostgreSQL advisory lock key held while migrating ("SYND")
 
 
 def database_url(cli_value: str | None = None) -> str:
@@ -76,6 +77,9 @@ def upgrade(url_or_engine: str | Engine) -> None:
     engine = make_engine(url_or_engine) if isinstance(url_or_engine, str) else url_or_engine
     config = alembic_config()
     with engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            # Two processes starting on a fresh database: the second waits, then finds head.
+            connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
     if isinstance(url_or_engine, str):

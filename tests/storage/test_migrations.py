@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
@@ -54,3 +57,19 @@ def test_read_only_engine_reads_but_refuses_writes(engine: Engine, db_url: str) 
         reader.dispose()
     with engine.connect() as conn:
         assert conn.execute(text("SELECT count(*) FROM sources")).scalar_one() == 2
+
+
+def test_two_processes_migrating_a_fresh_database_both_succeed(db_url: str) -> None:
+    """Two crawlers started at once on an empty database: one migrates, the other waits."""
+    code = "import sys; from storage.database import upgrade; upgrade(sys.argv[1])"
+    workers = [
+        subprocess.Popen([sys.executable, "-c", code, db_url], stderr=subprocess.PIPE, text=True)
+        for _ in range(2)
+    ]
+    errors = [worker.communicate(timeout=120)[1] for worker in workers]
+    assert [worker.returncode for worker in workers] == [0, 0], errors
+    engine = make_engine(db_url)
+    with engine.connect() as conn:
+        version = conn.execute(text("SELECT version_num FROM alembic_version")).scalars().all()
+    engine.dispose()
+    assert version == ["0003"]
