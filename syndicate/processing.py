@@ -102,6 +102,8 @@ def _extract(
         )
     except ExtractionError as error:
         return error.reason
+    except Exception as error:  # an extractor bug on one page must not end a crawl or backfill
+        return f"extractor error: {type(error).__name__}: {error}"
     article.source = rules.key
     return article
 
