@@ -5,13 +5,15 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import uuid
 from collections import Counter
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import create_engine, select, text
+from sqlalchemy.engine import make_url
 
 from storage.database import make_engine, session_scope
 from storage.models import ArticleRow, CrawlRun
@@ -240,3 +242,36 @@ def test_since_expands_dated_sitemaps_and_limit_caps_article_pages(
     ]
     assert sum(article_fetches(site).values()) == 2
     assert len(articles(db, "elcomercio-local")) == 2
+
+
+@pytest.fixture
+def postgres_schema_url(postgres_url: str) -> Iterator[str]:
+    """A throwaway schema in the test PostgreSQL database, as a URL (dropped afterwards)."""
+    schema = f"crawl_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(postgres_url)
+    with admin.begin() as conn:
+        conn.execute(text(f"CREATE SCHEMA {schema}"))
+    url = make_url(postgres_url).update_query_dict({"options": f"-csearch_path={schema}"})
+    try:
+        yield url.render_as_string(hide_password=False)
+    finally:
+        with admin.begin() as conn:
+            conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+        admin.dispose()
+
+
+@pytest.mark.postgres
+def test_crawl_into_postgresql_stores_once_and_skips_known(
+    el_comercio_site: tuple[NewsSite, Path], postgres_schema_url: str
+) -> None:
+    site, sources = el_comercio_site
+    crawl = ["crawl", "elcomercio-local", "--db", postgres_schema_url, *FAST]
+    first = run_cli(crawl, sources)
+    assert first.returncode == 0, first.stderr[-3000:]
+    assert len(articles(postgres_schema_url, "elcomercio-local")) == len(site.pages)
+    site.clear_log()
+    second = run_cli(crawl, sources)
+    assert second.returncode == 0, second.stderr[-3000:]
+    assert article_fetches(site) == Counter()
+    last = runs(postgres_schema_url, "elcomercio-local")[-1]
+    assert (last.status, last.pages, last.new) == ("finished", 0, 0)
