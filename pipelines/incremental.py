@@ -20,6 +20,7 @@ from spiders.source_spider import META_ARTICLE, META_MODIFIED, NOT_MODIFIED
 from storage.database import make_engine, session_scope
 from storage.models import Page
 from storage.repository import known_article_urls
+from storage.urls import InvalidURLError, canonical_url
 
 Validators = dict[str, str]
 
@@ -63,7 +64,7 @@ class IncrementalMiddleware:
     def process_request(self, request: Request) -> None:
         if not request.meta.get(META_ARTICLE) or request.meta.get("redirect_times"):
             return
-        last_seen = self.known.get(request.url)
+        last_seen = self._last_seen(request.url)
         if last_seen is not None and not self.refresh and not _changed(request, last_seen):
             self.stats.inc_value("syndicate/skipped/already stored")
             raise IgnoreRequest(f"already stored: {request.url}")
@@ -73,6 +74,16 @@ class IncrementalMiddleware:
         self.admitted += 1
         if last_seen is not None:
             self._make_conditional(request)
+
+    def _last_seen(self, url: str) -> datetime | None:
+        """When we last saw this URL's article: as given, or as its canonical form
+        (feeds add `?ref=…` trackers and AMP variants the stored URL does not have)."""
+        if (seen := self.known.get(url)) is not None:
+            return seen
+        try:
+            return self.known.get(canonical_url(url))
+        except InvalidURLError:
+            return None
 
     def _make_conditional(self, request: Request) -> None:
         validators = self.validators.get(request.url, {})
