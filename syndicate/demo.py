@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import re
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from urllib.parse import urlsplit
 
 from spiders.registry import BUILTIN_DIR
@@ -16,20 +17,27 @@ from syndicate.testsite import NewsSite, Trouble
 from syndicate.testsite_pages import saved_page
 
 FIXTURES = BUILTIN_DIR / "fixtures"
+DEMO_PAGES = Path(__file__).parent / "demo_pages"
 DEMO_KEY = "demo"
 START = datetime(2024, 1, 1, tzinfo=UTC)
 
 
 def demo_site() -> NewsSite:
-    """Every built-in fixture page under /news/<its host>/, plus a 404 to show a failure."""
+    """Every built-in fixture page and the demo pages under /news/<host>/, plus a 404."""
+    found = [_read(expected) for expected in sorted(FIXTURES.glob("*.expected.json"))]
+    listed = json.loads((DEMO_PAGES / "pages.json").read_text(encoding="utf-8"))
+    found += [(DEMO_PAGES / item["file"], item["url"]) for item in listed]
     pages = []
-    for number, expected in enumerate(sorted(FIXTURES.glob("*.expected.json"))):
-        data = json.loads(expected.read_text(encoding="utf-8"))
-        host = urlsplit(data["url"]).hostname or "unknown"
+    for number, (file, url) in enumerate(found):
+        host = urlsplit(url).hostname or "unknown"
         modified = START + timedelta(hours=number)
-        page = saved_page(FIXTURES / data["file"], data["url"], modified, prefix=f"/news/{host}")
-        pages.append(page)
+        pages.append(saved_page(file, url, modified, prefix=f"/news/{host}"))
     return NewsSite(pages, Trouble(missing=["/news/gone.example/deleted-story.html"]))
+
+
+def _read(expected: Path) -> tuple[Path, str]:
+    data = json.loads(expected.read_text(encoding="utf-8"))
+    return FIXTURES / data["file"], str(data["url"])
 
 
 def demo_source(base: str) -> str:

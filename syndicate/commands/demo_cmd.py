@@ -51,23 +51,25 @@ def demo(
         process.crawl(DEMO_KEY)
         process.start()
     report(url, [DEMO_KEY])
-    console().print(stored_table(url, site.base_url))
+    console().print(f"Stored articles of source {DEMO_KEY!r}:")
+    console().print(stored_table(url))
     typer.echo(f"Stored in {url}. Next: syndicate runs {DEMO_KEY} --db {url}")
 
 
-def stored_table(url: str, base: str) -> Table:
-    table = Table("title", "source", "published", "words", "publisher", "path", title="Stored")
+def stored_table(url: str) -> Table:
+    table = Table("title", "source", "published", "words", "publisher", "original publisher")
     engine = make_engine(url)
     with session_scope(engine) as session:
         query = select(ArticleRow).where(ArticleRow.source == DEMO_KEY).order_by(ArticleRow.id)
         for row in session.execute(query).scalars():
+            attribution = row.attribution or {}
             table.add_row(
-                (row.title or "")[:70],
+                (row.title or "")[:60],
                 row.source,
                 row.published_at.isoformat() if row.published_at else "-",
                 str(row.word_count),
-                str((row.attribution or {}).get("publisher") or "-"),
-                row.url.removeprefix(base)[:50],
+                str(attribution.get("publisher") or "-"),
+                str(attribution.get("original_publisher") or "-"),
             )
     engine.dispose()
     return table
