@@ -36,7 +36,10 @@ def ingest(
         str | None, typer.Option(help="URL the single HTML file was fetched from")
     ] = None,
     fetched_at: Annotated[
-        datetime | None, typer.Option(help="Fetch time of the HTML files (default: file mtime)")
+        datetime | None,
+        typer.Option(
+            help="Fetch time of the HTML files, UTC unless an offset is given (default: file mtime)"
+        ),
     ] = None,
     db: DbOption = None,
 ) -> None:
