@@ -85,3 +85,34 @@ def test_sources_test_says_per_source_what_passed_and_what_differs(
     assert lines[1].startswith(
         "    title: expected 'Un titular que la página no tiene', got 'Bruselas"
     )
+
+
+def test_sources_record_saves_a_fixture_that_sources_test_then_passes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    elmundo = CATALOG.get("elmundo")
+    fixture = elmundo.fixtures[0]
+    source = (elmundo.path or Path()).read_text(encoding="utf-8").split("[[fixtures]]")[0]
+    (tmp_path / "mundo.toml").write_text(source.replace('"elmundo"', '"mundo"'), encoding="utf-8")
+    monkeypatch.setenv("SYNDICATE_SOURCES_DIR", str(tmp_path))
+    runner = CliRunner()
+    page = str(elmundo.fixture_path(fixture.page))
+
+    untested = runner.invoke(app, ["sources", "test", "mundo"])
+    assert untested.exit_code == 1
+    assert "source has no [[fixtures]]" in untested.stdout
+
+    recorded = runner.invoke(app, ["sources", "record", "mundo", page, "--url", fixture.url])
+    assert recorded.exit_code == 0, recorded.output
+    expected = json.loads((tmp_path / "fixtures" / "ElMundo_2024_12_02.expected.json").read_text())
+    assert expected["title"].startswith("La revancha de Verstappen")
+    assert len(expected["must_contain"]) == 3
+    assert (tmp_path / "fixtures" / "ElMundo_2024_12_02.html.gz").exists()
+    assert 'page = "fixtures/ElMundo_2024_12_02.html.gz"' in (tmp_path / "mundo.toml").read_text()
+
+    tested = runner.invoke(app, ["sources", "test", "mundo"])
+    assert tested.exit_code == 0, tested.output
+    assert tested.stdout == "mundo: fixtures/ElMundo_2024_12_02.html.gz: ok\n"
+    again = runner.invoke(app, ["sources", "record", "mundo", page, "--url", fixture.url])
+    assert again.exit_code == 0
+    assert (tmp_path / "mundo.toml").read_text().count("[[fixtures]]") == 1  # not twice

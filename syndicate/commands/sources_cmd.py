@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.table import Table
 
+from extractors.errors import ExtractionError
 from spiders.fixture_check import check_source
+from spiders.fixture_record import record_fixture
 from spiders.registry import SourceCatalog, SourceFileError, load_catalog, source_dirs
 from syndicate.console import console
 
@@ -74,3 +77,24 @@ def test_sources(
             failed += not result.passed
     if failed:
         raise typer.Exit(1)
+
+
+@sources_app.command("record")
+def record(
+    key: Annotated[str, typer.Argument(help="Source the page belongs to")],
+    page: Annotated[Path, typer.Argument(help="Saved page (.html or .html.gz)", exists=True)],
+    url: Annotated[str, typer.Option(help="The URL the page was saved from")],
+) -> None:
+    """Save a page as a fixture of KEY with the extractor's output as its expected JSON."""
+    catalog = catalog_or_exit()
+    if key not in catalog:
+        typer.echo(f"unknown source {key!r}; known: {', '.join(catalog.keys())}", err=True)
+        raise typer.Exit(EXIT_INVALID)
+    try:
+        saved, expected = record_fixture(catalog.get(key), page, url, catalog.publishers())
+    except (ExtractionError, OSError, ValueError) as exc:
+        typer.echo(f"{page}: cannot record: {exc}", err=True)
+        raise typer.Exit(1) from None
+    typer.echo(
+        f"recorded {saved} and {expected}; review them, then run: syndicate sources test {key}"
+    )
