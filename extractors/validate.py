@@ -16,6 +16,6 @@ def rejection_reason(article: Article, *, min_words: int = MIN_WORDS) -> str | N
     if not article.title:
         return "no title"
     paragraphs = article.text.split("\n\n")
-    if len(paragraphs) >= 5 and sum(len(p.split()) for p in paragraphs) / len(paragraphs) < 6:
+    if len(paragraphs) >= 5 and article.word_count / len(paragraphs) < 6:
         return "index page: only short link-like lines"
     return None
