@@ -14,7 +14,7 @@ from extractors.content import selector_text
 from extractors.dates import parse_date
 from extractors.source_rules import SourceRules
 from extractors.structured import PageSignals, as_text, as_texts, node_types
-from extractors.urls import absolute, normalize_article_url
+from extractors.urls import InvalidURLError, absolute, canonical_url
 
 _TITLE_SEPARATORS = re.compile(r"\s+[|–—·:»-]\s+")
 _PUBLISHED_META = (
@@ -90,9 +90,17 @@ def read_metadata(
         section=as_text(art.get("articleSection")) or meta.get("article:section"),
         tags=_tags(signals),
         image=absolute(meta.get("og:image") or meta.get("twitter:image") or _image(art), url),
-        canonical_url=normalize_article_url(absolute(signals.canonical or meta.get("og:url"), url) or url),
+        canonical_url=_canonical(absolute(signals.canonical or meta.get("og:url"), url) or url),
         paywalled=_paywalled(signals),
     )  # fmt: skip
+
+
+def _canonical(url: str) -> str:
+    """The normalised canonical URL; a non-web URL (a local file) stays as it is."""
+    try:
+        return canonical_url(url)
+    except InvalidURLError:
+        return url
 
 
 def _metas(meta: dict[str, str], names: tuple[str, ...]) -> list[str | None]:

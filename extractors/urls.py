@@ -1,4 +1,5 @@
-"""URL normalisation shared by extraction (canonical_url) and storage (one article per URL)."""
+"""Canonical article URLs, the one normalisation behind `Article.canonical_url` and storage's
+"one article per canonical URL": trackers and fragments stripped, AMP and mobile variants folded."""
 
 from __future__ import annotations
 
@@ -6,40 +7,50 @@ import re
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 from courlan import normalize_url
+from w3lib.url import canonicalize_url
 
-# Tracking and variant parameters that never change which article a URL names.
-_DROP_PARAMS = frozenset((
-    "fbclid", "gclid", "dclid", "msclkid", "yclid", "mc_cid", "mc_eid", "igshid", "_ga", "ref",
-    "ref_src", "ref_url", "cmpid", "ncid", "ocid", "sr_share", "smid", "ito", "outputtype",
-    "amp", "dicbo", "partner", "src", "source", "mod", "rss", "utm",
-))  # fmt: skip
-_AMP_PATH = re.compile(r"(?<=/)amp/?$|/amp(?=/)|\.amp(?=\.html?$|$)", re.IGNORECASE)
+# Query parameters that select an AMP/print/app rendering of the same article.
+_VARIANT_PARAMS = {"outputtype", "output", "amp"}
+_VARIANT_VALUES = {"amp", "1", "true", ""}
+# Tracking parameters courlan does not know (it handles utm_*, fbclid, gclid and the like).
+_ALWAYS_DROP = {
+    "ref", "ref_src", "ref_url", "cmpid", "ncid", "ocid", "smid", "spm", "ito", "sr_share",
+    "igshid", "mc_cid", "mc_eid", "_ga", "dicbo", "amp_js_v", "usqp", "_amp",
+}  # fmt: skip
+# Host prefixes of mobile and AMP mirrors: m.example.com, amp.example.com, mobile.example.com.
+_MIRROR_HOST = re.compile(r"^(?:m|amp|mobile)\.(?=[^.]+\.[^.]+)")
+# An `amp` path segment at the start or end (/amp/story/, /story/amp/), or story.amp.html.
+_LEADING_AMP = re.compile(r"^/amp(?=/)")
+_TRAILING_AMP = re.compile(r"/amp/?$")
+_AMP_SUFFIX = re.compile(r"\.amp(?=\.html?$)", re.IGNORECASE)
 
 
-def normalize_article_url(url: str) -> str:
-    """Strip tracking parameters and fragments; fold AMP and mobile variants onto the article."""
-    try:
-        cleaned = normalize_url(url, strict=False, trailing_slash=True)
-    except (ValueError, AttributeError):
-        return url
+class InvalidURLError(ValueError):
+    """The URL cannot identify an article (no http(s) scheme or no host)."""
+
+
+def canonical_url(url: str) -> str:
+    """Normalised form of `url`: trackers and fragment stripped, AMP and mobile variants folded.
+
+    courlan removes tracking parameters (utm_*, fbclid, gclid, ...) and lowercases the host;
+    w3lib sorts and percent-encodes the query; the AMP/mobile folding is ours.
+    """
+    parts = urlsplit(url.strip())
+    if parts.scheme not in {"http", "https"} or not parts.hostname:
+        raise InvalidURLError(f"not an absolute http(s) URL: {url!r}")
+    cleaned = normalize_url(url.strip(), strict=False, trailing_slash=True)
     parts = urlsplit(cleaned)
-    host = parts.hostname or ""
-    for prefix in ("amp.", "m.", "mobile."):
-        if host.startswith(prefix) and host.count(".") >= 2:
-            host = "www." + host[len(prefix) :] if host.count(".") == 2 else host[len(prefix) :]
-    netloc = host + (f":{parts.port}" if parts.port else "")
-    path = _AMP_PATH.sub("", parts.path) or "/"
-    query = _clean_query(parts.query)
-    return urlunsplit((parts.scheme, netloc, path, query, ""))
+    host = _MIRROR_HOST.sub("", parts.netloc)
+    path = _TRAILING_AMP.sub("/", _LEADING_AMP.sub("", _AMP_SUFFIX.sub("", parts.path))) or "/"
+    query = urlencode([(k, v) for k, v in parse_qsl(parts.query, True) if _keeps(k, v)])
+    return canonicalize_url(urlunsplit((parts.scheme, host, path, query, "")))
 
 
-def _clean_query(query: str) -> str:
-    pairs = [
-        (name, value)
-        for name, value in parse_qsl(query, keep_blank_values=True)
-        if name.lower() not in _DROP_PARAMS and not name.lower().startswith("utm_")
-    ]
-    return urlencode(sorted(pairs))
+def _keeps(name: str, value: str) -> bool:
+    lowered = name.lower()
+    if lowered in _ALWAYS_DROP:
+        return False
+    return not (lowered in _VARIANT_PARAMS and value.lower() in _VARIANT_VALUES)
 
 
 def absolute(url: str | None, base: str) -> str | None:

@@ -16,11 +16,11 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import IgnoreRequest, NotConfigured
 from sqlalchemy import select
 
+from extractors.urls import InvalidURLError, canonical_url
 from spiders.source_spider import META_ARTICLE, META_MODIFIED, NOT_MODIFIED
 from storage.database import make_engine, session_scope
 from storage.models import Page
 from storage.repository import known_article_urls
-from storage.urls import InvalidURLError, canonical_url
 
 Validators = dict[str, str]
 

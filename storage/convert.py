@@ -15,9 +15,9 @@ from typing import Any
 from sqlalchemy import String
 
 from extractors.article import Article
+from extractors.urls import InvalidURLError, canonical_url
 from storage.errors import StorageError
 from storage.models import ArticleRow
-from storage.urls import InvalidURLError, canonical_url
 
 # Fields whose change is not a content change: where it was fetched from and who fetched it.
 _NOT_CONTENT = ("url", "source")

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from extractors.article import Article
 from extractors.source_rules import SourceRules
+from extractors.urls import canonical_url
 from storage.convert import article_from_row, article_values, content_hash
 from storage.dialect import insert
 from storage.errors import StorageError
@@ -22,7 +23,6 @@ from storage.pages import store_page
 from storage.records import UpsertResult
 from storage.similarity import signature
 from storage.syndication import index_bands, link_original, link_waiting_copies
-from storage.urls import canonical_url
 
 __all__ = [
     "UpsertResult",

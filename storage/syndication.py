@@ -20,9 +20,9 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
+from extractors.urls import InvalidURLError, canonical_url
 from storage.models import ArticleBand, ArticleRow
 from storage.similarity import NEAR_DUPLICATE, bands, similarity, title_similarity
-from storage.urls import InvalidURLError, canonical_url
 
 ORIGINAL_WINDOW = (timedelta(days=7), timedelta(days=1))  # original published up to 7d before
 TITLE_FLOOR = 0.15  # translated titles of one story score ~0.25, unrelated ones under 0.05

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from storage.urls import InvalidURLError, canonical_url
+from extractors.urls import InvalidURLError, canonical_url
 
 ARTICLE = "https://elcomercio.pe/politica/congreso-aprueba-noticia/"
 
@@ -20,6 +20,7 @@ ARTICLE = "https://elcomercio.pe/politica/congreso-aprueba-noticia/"
         "https://elcomercio.pe/amp/politica/congreso-aprueba-noticia/",
         "HTTPS://ElComercio.PE/politica/congreso-aprueba-noticia/?utm_source=tw&utm_medium=social",
         "https://elcomercio.pe/politica/congreso-aprueba-noticia/?fbclid=IwAR0x&gclid=Cj0K",
+        "https://elcomercio.pe/politica/congreso-aprueba-noticia/?ref=ecr&dicbo=v2-ppm5bdi",
     ],
 )
 def test_variants_fold_to_one_url(variant: str) -> None:
@@ -32,6 +33,7 @@ def test_variants_fold_to_one_url(variant: str) -> None:
         ("https://example.com/story?page=2&id=7", "https://example.com/story?id=7&page=2"),
         ("https://example.com/news/amp-lobby/", "https://example.com/news/amp-lobby/"),
         ("https://m.co/story", "https://m.co/story"),
+        ("https://example.com/news/story.amp.html", "https://example.com/news/story.html"),
     ],
 )
 def test_meaningful_parts_are_kept(url: str, expected: str) -> None:
