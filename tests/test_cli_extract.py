@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from tests.paths import SOURCE_FIXTURES
+
 FIXTURES = Path(__file__).parent / "fixtures"
 SYNDICATE = str(Path(sys.executable).parent / "syndicate")
 SEED = FIXTURES / "seed" / "globalhappenings-putin-lukashenko.html"
@@ -24,7 +26,7 @@ def test_files_in_order_with_errors_for_bad_ones(tmp_path: Path) -> None:
     binary = tmp_path / "image.html"
     binary.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(200))
     missing = tmp_path / "missing.html"
-    spanish = FIXTURES / "spanish-es" / "Publico_2025_05_29.html.gz"
+    spanish = SOURCE_FIXTURES / "Publico_2025_05_29.html.gz"
     rows = _run(str(binary), str(SEED), str(missing), str(spanish))
     assert [row["file"] for row in rows] == [str(binary), str(SEED), str(missing), str(spanish)]
     assert "binary input" in str(rows[0]["error"])

@@ -25,6 +25,7 @@ from spiders.registry import load_catalog
 from spiders.source_spider import META_ARTICLE, META_MODIFIED, SourceSpider, make_spider_class
 from syndicate.files import read_page_file
 from syndicate.testsite_xml import sitemap
+from tests.paths import EL_COMERCIO_PAGE
 
 CATALOG = load_catalog()
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -143,7 +144,7 @@ def stored_once(spider: SourceSpider, db: str) -> StorePipeline:
     """Run the real page and a non-article through the store pipeline."""
     pipeline = StorePipeline.from_crawler(spider.crawler)
     pipeline.open_spider()
-    body = read_page_file(FIXTURES / "elcomercio" / "elcomercio.pe-kenjifujimori.html")
+    body = read_page_file(EL_COMERCIO_PAGE)
     headers = {"Content-Type": "text/html; charset=utf-8", "ETag": '"v1"'}
     page = RawPage("elcomercio", ARTICLE, ARTICLE, 200, headers, body, FETCHED)
     pipeline.process_item(page)

@@ -9,6 +9,7 @@ import pytest
 
 from extractors.decoding import decode_html
 from extractors.extract import extract
+from tests.paths import EL_COMERCIO_PAGE, SOURCE_FIXTURES
 
 FIXTURES = Path(__file__).parents[1] / "fixtures"
 TEXT = "El Perú celebró la decisión: «Qué año», dijo Muñoz; niños y cigüeñas en Cañete."
@@ -47,8 +48,8 @@ def test_decodes_without_mojibake(data: bytes, content_type: str | None) -> None
 @pytest.mark.parametrize(
     "page",
     [
-        *sorted((FIXTURES / "spanish-es").glob("*.html.gz")),
-        FIXTURES / "elcomercio" / "elcomercio.pe-kenjifujimori.html",
+        *sorted(SOURCE_FIXTURES.glob("*.html.gz")),
+        EL_COMERCIO_PAGE,
     ],
     ids=lambda p: p.name,
 )

@@ -17,13 +17,14 @@ import lxml.html
 from syndicate.files import read_page_file
 from syndicate.testsite import SitePage
 from syndicate.testsite_pages import saved_page, variant
+from tests.paths import EL_COMERCIO_PAGE, SOURCE_FIXTURES
 
 SITE_DIR = Path(__file__).parent
 FIXTURES = SITE_DIR.parent / "fixtures"
 BUILTIN_SOURCES = SITE_DIR.parent.parent / "spiders" / "sources"
 START = datetime(2024, 1, 1, tzinfo=UTC)
 
-EL_COMERCIO_FILE = FIXTURES / "elcomercio" / "elcomercio.pe-kenjifujimori.html"
+EL_COMERCIO_FILE = EL_COMERCIO_PAGE
 EL_COMERCIO_URL = (
     "https://elcomercio.pe/politica/justicia/kenji-fujimori-juicio-contra-excongresista-por-"
     "presunta-compra-de-votos-continuara-el-18-de-mayo-pedro-pablo-kuczynski-ppk-fiscalia-"
@@ -75,9 +76,9 @@ def _aeb_pages() -> list[tuple[Path, str]]:
 def _fixture_pages() -> list[tuple[Path, str]]:
     meta = json.loads((FIXTURES / "spanish-es" / "meta.info").read_text(encoding="utf-8"))
     pages = [
-        (FIXTURES / "spanish-es" / name, info["url"])
+        (SOURCE_FIXTURES / name, info["url"])
         for name, info in meta.items()
-        if (FIXTURES / "spanish-es" / name).exists()
+        if (SOURCE_FIXTURES / name).exists()
     ]
     pages.append((EL_COMERCIO_FILE, EL_COMERCIO_URL))
     seed = FIXTURES / "seed" / "globalhappenings-putin-lukashenko.html"

@@ -10,7 +10,9 @@ import random
 import re
 from pathlib import Path
 
-TEMPLATE = Path(__file__).parents[1] / "fixtures/elcomercio/elcomercio.pe-kenjifujimori.html"
+from tests.paths import EL_COMERCIO_PAGE
+
+TEMPLATE = EL_COMERCIO_PAGE
 SLUG = (
     "kenji-fujimori-juicio-contra-excongresista-por-presunta-compra-de-votos-continuara-el-18-"
     "de-mayo-pedro-pablo-kuczynski-ppk-fiscalia-rmmn-noticia"
