@@ -17,7 +17,7 @@ from extractors.source_rules import SourceRules
 from extractors.urls import canonical_url
 from storage.convert import article_from_row, article_values, content_hash
 from storage.dialect import insert
-from storage.errors import StorageError
+from storage.errors import StorageError, database_reason
 from storage.models import ArticleRow, ArticleVersion, Source
 from storage.pages import store_page
 from storage.records import UpsertResult
@@ -76,7 +76,7 @@ def upsert_article(
         with session.begin_nested():
             return _upsert(session, values, seen_at, page_id, changed_at)
     except exc.DBAPIError as error:
-        reason = str(error.orig).strip().splitlines()[0] if error.orig else str(error)
+        reason = database_reason(error)
         raise StorageError(f"database refused the article: {reason}", url=article.url) from error
 
 

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from extractors.source_rules import PublisherRegistry, SourceRules
 from storage.database import session_scope
+from storage.errors import database_reason
 from storage.models import Page
 from storage.pages import latest_pages, load_page
 from storage.records import FetchedPage
@@ -122,8 +123,7 @@ def _committed(engine: Engine, work: Callable[[Session], PageOutcome]) -> PageOu
         with session_scope(engine) as session:
             return work(session)
     except exc.DBAPIError as error:
-        reason = str(error.orig).strip().splitlines()[0] if error.orig else str(error)
-        return PageOutcome("failed", f"database error: {reason}", None)
+        return PageOutcome("failed", f"database error: {database_reason(error)}", None)
 
 
 def _finish(engine: Engine, run_id: int, report: Report, finished_at: datetime) -> None:

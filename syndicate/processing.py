@@ -19,7 +19,7 @@ from extractors.errors import ExtractionError
 from extractors.extract import extract
 from extractors.source_rules import PublisherRegistry, SourceRules
 from extractors.validate import rejection_reason
-from storage.errors import StorageError
+from storage.errors import StorageError, database_reason
 from storage.records import FetchedPage
 from storage.repository import store_page, upsert_article
 
@@ -47,8 +47,10 @@ def process_page(
     try:
         with session.begin_nested():
             page_id = store_page(session, rules.key, page)
-    except (StorageError, exc.DBAPIError) as error:
-        return PageOutcome("failed", f"cannot store page: {_reason(error)}", None)
+    except StorageError as error:
+        return PageOutcome("failed", f"cannot store page: {error}", None)
+    except exc.DBAPIError as error:
+        return PageOutcome("failed", f"cannot store page: {database_reason(error)}", None)
     page_seconds = perf_counter() - started
     outcome = process_stored(session, page, page_id, rules, registry, seen_at=page.fetched_at)
     outcome.store_seconds += page_seconds
@@ -104,11 +106,4 @@ def _extract(
         return error.reason
     except Exception as error:  # an extractor bug on one page must not end a crawl or backfill
         return f"extractor error: {type(error).__name__}: {error}"
-    article.source = rules.key
     return article
-
-
-def _reason(error: Exception) -> str:
-    if isinstance(error, exc.DBAPIError) and error.orig is not None:
-        return str(error.orig).strip().splitlines()[0]
-    return str(error)
