@@ -114,7 +114,7 @@ class SourceSpider(scrapy.Spider):
             url=request_url,
             final_url=response.url,
             status=response.status,
-            headers={str(k): str(v) for k, v in response.headers.to_unicode_dict().items()},
+            headers=_headers(response),
             body=response.body,
             fetched_at=datetime.now(UTC),
         )
@@ -131,6 +131,15 @@ class SourceSpider(scrapy.Spider):
         url = failure.request.url  # type: ignore[attr-defined]  # Scrapy sets it on errbacks
         self.logger.warning("failed %s: %s", url, describe_failure(failure))
         yield PageFailure(self.name, url, describe_failure(failure), listing=listing)
+
+
+def _headers(response: Response) -> dict[str, str]:
+    """Header names and values as text; bytes are read as Latin-1, HTTP's own charset,
+    so a server's odd byte never costs the page (UTF-8 would raise on it)."""
+    return {
+        name.decode("latin-1"): b",".join(values).decode("latin-1")
+        for name, values in response.headers.items()
+    }
 
 
 def make_spider_class(config: SourceConfig) -> type[SourceSpider]:
