@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import Select, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from extractors.urls import InvalidURLError, canonical_url
@@ -79,6 +79,24 @@ def by_attribution(session: Session, row: ArticleRow) -> ArticleRow | None:
     return _best_of_source(session, row, row.original_source)
 
 
+def _nearest(session: Session, query: Select[ArticleRow], when: datetime) -> list[ArticleRow]:
+    """The MAX_CANDIDATES rows of `query` that appeared closest to `when` (ties: lowest id).
+
+    A LIMIT without ORDER BY lets each database pick any rows, so SQLite and PostgreSQL
+    would score different candidates. Two indexed queries (after, before) keep it portable:
+    no date arithmetic in SQL.
+    """
+    appeared = func.coalesce(ArticleRow.published_at, ArticleRow.first_seen_at)
+    after = query.where(appeared >= when).order_by(appeared, ArticleRow.id)
+    before = query.where(appeared < when).order_by(appeared.desc(), ArticleRow.id)
+    rows = [
+        *session.execute(after.limit(MAX_CANDIDATES)).scalars(),
+        *session.execute(before.limit(MAX_CANDIDATES)).scalars(),
+    ]
+    rows.sort(key=lambda r: (abs((reference_time(r) - when).total_seconds()), r.id))
+    return rows[:MAX_CANDIDATES]
+
+
 def _best_of_source(session: Session, row: ArticleRow, source: str) -> ArticleRow | None:
     when = reference_time(row)
     published = func.coalesce(ArticleRow.published_at, ArticleRow.first_seen_at)
@@ -86,9 +104,8 @@ def _best_of_source(session: Session, row: ArticleRow, source: str) -> ArticleRo
         select(ArticleRow)
         .where(ArticleRow.source == source, ArticleRow.id != row.id)
         .where(published >= when - ORIGINAL_WINDOW[0], published <= when + ORIGINAL_WINDOW[1])
-        .limit(MAX_CANDIDATES)
     )
-    scored = [(_match_score(row, c), c) for c in session.execute(query).scalars()]
+    scored = [(_match_score(row, c), c) for c in _nearest(session, query, when)]
     scored = [(s, c) for s, c in scored if s > 0]
     if not scored:
         return None
@@ -149,9 +166,8 @@ def link_waiting_copies(session: Session, row: ArticleRow) -> None:
         select(ArticleRow)
         .where(ArticleRow.original_source == row.source, ArticleRow.original_article_id.is_(None))
         .where(ArticleRow.source != row.source)
-        .limit(MAX_CANDIDATES)
     )
-    for copy in session.execute(query).scalars():
+    for copy in _nearest(session, query, reference_time(row)):
         original = by_attribution(session, copy)
         if original is not None and original.id == row.id:
             copy.original_article_id = row.id

@@ -164,3 +164,39 @@ def test_updating_an_original_never_links_it_to_its_copy(engine: Engine) -> None
         )
         assert upsert_article(session, later, seen_at=T0 + timedelta(hours=1)).version == 2
     assert (original_of(engine, first), original_of(engine, second)) == (None, first)
+
+
+def test_credited_original_is_searched_nearest_in_time_first(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Only MAX_CANDIDATES of a source's articles are scored: they must be the ones published
+    closest to the copy on every database, not whichever rows the database returns first."""
+    monkeypatch.setattr("storage.syndication.MAX_CANDIDATES", 1)
+    older = Article(
+        url=url_of("presupuesto-noticia"),
+        canonical_url=url_of("presupuesto-noticia"),
+        source="elcomercio",
+        title="El Congreso aprueba el presupuesto del próximo año",
+        text="El Congreso aprobó el presupuesto.",  # texts too short to compare: titles decide
+        published_at="2026-10-25T08:00:00+00:00",
+    )
+    original = replace(
+        older,
+        url=url_of("putin-visita-a-lukashenko-noticia"),
+        canonical_url=url_of("putin-visita-a-lukashenko-noticia"),
+        title="Putin visita a Lukashenko en Minsk",
+        text="Putin llegó a Minsk.",
+        published_at="2026-10-31T08:00:00+00:00",
+    )
+    copy = Article(
+        url="https://globalhappenings.example/putin-lukashenko/",
+        canonical_url="",
+        source="globalhappenings",
+        title="Putin visits Lukashenko in Minsk",
+        text="Putin arrived in Minsk.",
+        published_at="2026-10-31T10:00:00+00:00",
+        attribution=Attribution(publisher="Global Happenings", original_source="elcomercio"),
+    )
+    with session_scope(engine) as session:
+        ids = [upsert_article(session, a, seen_at=T0).article_id for a in (older, original, copy)]
+    assert original_of(engine, ids[2]) == ids[1]
