@@ -11,10 +11,13 @@ import json
 import shutil
 from pathlib import Path
 
+import tomli_w
+
 from extractors.article import Article
 from extractors.extract import extract
 from extractors.source_rules import PublisherRegistry
-from spiders.config import SourceConfig
+from spiders.config import Fixture, SourceConfig
+from spiders.registry import SourceFileError, read_source_file, source_files
 from syndicate.files import read_page_file
 
 SNIPPET_WORDS = 8
@@ -29,22 +32,56 @@ def record_fixture(
     article = extract(read_page_file(page), url, rules=config.rules(), registry=registry)
     folder = config.path.parent / "fixtures"
     folder.mkdir(exist_ok=True)
-    saved = folder / page.name
+    saved, expected = fixture_names(config, page, folder)
+    entry = Fixture(page=f"fixtures/{saved.name}", expected=f"fixtures/{expected.name}", url=url)
     if saved.resolve() != page.resolve():
         shutil.copyfile(page, saved)
-    expected = folder / f"{page.name.split('.')[0]}.expected.json"
     expected.write_text(
         json.dumps(expectation(article, page.name), ensure_ascii=False, indent=2) + "\n",
         encoding="utf-8",
     )
-    entry = (
-        f'\n[[fixtures]]\npage = "fixtures/{saved.name}"\n'
-        f'expected = "fixtures/{expected.name}"\nurl = "{url}"\n'
-    )
-    text = config.path.read_text(encoding="utf-8")
-    if f'page = "fixtures/{saved.name}"' not in text:
-        config.path.write_text(text.rstrip("\n") + "\n" + entry, encoding="utf-8")
+    if entry.page not in {fixture.page for fixture in config.fixtures}:
+        text = config.path.read_text(encoding="utf-8").rstrip("\n")
+        table = tomli_w.dumps(entry.model_dump())  # escapes quotes and backslashes in the URL
+        config.path.write_text(f"{text}\n\n[[fixtures]]\n{table}", encoding="utf-8")
     return saved, expected
+
+
+def page_stem(name: str) -> str:
+    """`elcomercio.pe-nota.html.gz` -> `elcomercio.pe-nota`: only the page suffixes go."""
+    return name.removesuffix(".gz").removesuffix(".html").removesuffix(".htm")
+
+
+def fixture_names(config: SourceConfig, page: Path, folder: Path) -> tuple[Path, Path]:
+    """The page's own name, unless that would overwrite a different page or another source's
+    fixture (the source files of one folder share its fixtures/); then prefixed with the key."""
+    claimed = _claimed_by_others(config)
+    for name in (page.name, f"{config.key}-{page.name}"):
+        saved, expected = folder / name, folder / f"{page_stem(name)}.expected.json"
+        if not _holds_another_page(saved, page) and not {saved.name, expected.name} & claimed:
+            return saved, expected
+    raise ValueError(f"{saved} already holds a different page; rename {page.name}")
+
+
+def _holds_another_page(saved: Path, page: Path) -> bool:
+    if not saved.exists() or saved.resolve() == page.resolve():
+        return False
+    return saved.read_bytes() != page.read_bytes()
+
+
+def _claimed_by_others(config: SourceConfig) -> set[str]:
+    """File names the other source files of this folder use as fixtures."""
+    assert config.path is not None  # checked by record_fixture
+    names: set[str] = set()
+    for other in source_files([config.path.parent]):
+        if other.resolve() == config.path.resolve():
+            continue
+        try:
+            fixtures = read_source_file(other).fixtures
+        except SourceFileError:  # an invalid file claims nothing; `sources check` reports it
+            continue
+        names.update(Path(name).name for f in fixtures for name in (f.page, f.expected))
+    return names
 
 
 def expectation(article: Article, file_name: str) -> dict[str, object]:
