@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 from extractors.article import Attribution
 from extractors.cleaning import Credit
 from extractors.source_rules import PublisherRegistry, SourceRules, name_key
+from extractors.urls import host_of
 
 _MIN_ARTICLE_PATH_SEGMENTS = 2
 
@@ -28,7 +29,7 @@ def build_attribution(
     the page has a credit line (rare), since it costs another parse.
     """
     here = registry.by_url(url) if registry else None
-    publisher = rules.name if rules else (here.name if here else site_name or _host(url))
+    publisher = rules.name if rules else (here.name if here else site_name or host_of(url))
     own_key = rules.key if rules else (here.key if here else None)
     attribution = Attribution(publisher=publisher)
     credit = _best_credit(credits)
@@ -36,7 +37,7 @@ def build_attribution(
         attribution.credit = credit.text
         credit.link = credit.link or find_links().get(name_key(credit.name))
         _credit_origin(attribution, credit, registry)
-    if _host(canonical_url) != _host(url) and _host(canonical_url):
+    if host_of(canonical_url) != host_of(url) and host_of(canonical_url):
         # A cross-site canonical is how syndication partners declare the original.
         attribution.original_url = attribution.original_url or canonical_url
         origin = registry.by_url(canonical_url) if registry else None
@@ -73,7 +74,3 @@ def _looks_like_article(link: str) -> bool:
     """A credit link to a story, not to a homepage or section front."""
     segments = [s for s in urlsplit(link).path.split("/") if s]
     return len(segments) >= _MIN_ARTICLE_PATH_SEGMENTS or any(s.count("-") >= 3 for s in segments)
-
-
-def _host(url: str) -> str:
-    return (urlsplit(url).hostname or "").lower().removeprefix("www.")

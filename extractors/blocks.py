@@ -36,7 +36,7 @@ class Block:
     words: int = field(init=False)  # every rule asks; count once
 
     def __post_init__(self) -> None:
-        self.words = len(self.text.split())
+        self.words = count_words(self.text)
 
     @property
     def link_share(self) -> float:

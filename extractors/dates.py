@@ -8,7 +8,7 @@ source is known), and relative values ("hace 2 horas") count back from the fetch
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import dateparser
@@ -21,6 +21,13 @@ _LEADING_WORDS = re.compile(
 )
 _MERIDIEM = re.compile(r"\b([ap])\.\s?m\.", re.IGNORECASE)  # "02:14 a.m." -> "02:14 am"
 _MIN_YEAR = 1990
+_MAX_AHEAD = timedelta(days=366)  # later than this after the fetch is not a publication date
+# Without a fetch time dateparser would fill in "now" from the clock: parse only values
+# that carry a full date themselves.
+_CLOCK_FREE = {
+    "PARSERS": ["timestamp", "custom-formats", "absolute-time"],
+    "REQUIRE_PARTS": ["day", "month", "year"],
+}
 
 
 def zone(name: str | None) -> ZoneInfo:
@@ -38,9 +45,15 @@ def parse_date(
     timezone: str | None = None,
     fetched_at: datetime | None = None,
 ) -> datetime | None:
-    """A tz-aware datetime for `value`, or None when it is not a plausible publication date."""
+    """A tz-aware datetime for `value`, or None when it is not a plausible publication date.
+
+    Without `fetched_at`, values that need "now" (relative, or without a year) give None
+    rather than being resolved against the machine's clock. A naive `fetched_at` is UTC.
+    """
     if not value or len(value) > 100:
         return None
+    if fetched_at is not None and fetched_at.tzinfo is None:
+        fetched_at = fetched_at.replace(tzinfo=UTC)
     tz = zone(timezone)
     text = value.strip()
     parsed = _parse_iso(text) if _ISO.match(text) else _parse_free(text, language, tz, fetched_at)
@@ -48,9 +61,7 @@ def parse_date(
         return None
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=tz)
-    if parsed.year < _MIN_YEAR or (
-        fetched_at and parsed > fetched_at.replace(year=fetched_at.year + 1)
-    ):
+    if parsed.year < _MIN_YEAR or (fetched_at and parsed > fetched_at + _MAX_AHEAD):
         return None
     return parsed
 
@@ -70,6 +81,8 @@ def _parse_free(
     settings: dict[str, object] = {"PREFER_DATES_FROM": "past", "STRICT_PARSING": False}
     if fetched_at is not None:
         settings["RELATIVE_BASE"] = fetched_at.astimezone(tz).replace(tzinfo=None)
+    else:
+        settings.update(_CLOCK_FREE)
     if language and language.split("-")[0].lower() in {"es", "pt", "fr", "it", "de"}:
         settings["DATE_ORDER"] = "DMY"
     # Without a known language dateparser would try every locale (slow and error-prone).

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from extractors.article import Article, Removed
+from extractors.article import Article
 from extractors.attribution import build_attribution
 from extractors.authors import clean_authors
 from extractors.blocks import count_words, render_html, render_text
@@ -13,12 +13,13 @@ from extractors.content import main_blocks
 from extractors.dates import iso
 from extractors.decoding import decode_html
 from extractors.errors import ExtractionError
-from extractors.metadata import host_of, read_metadata
+from extractors.metadata import read_metadata
 from extractors.parsing import DEFAULT_MAX_BYTES, check_bytes, parse_html, prepare_text
 from extractors.rule_files import load_rules
 from extractors.sanitize import sanitize_html
 from extractors.source_rules import PublisherRegistry, SourceRules
 from extractors.structured import read_signals, short_links
+from extractors.urls import host_of
 
 
 def extract(
@@ -90,6 +91,6 @@ def _build(
         html=sanitize_html(render_html(cleaned.blocks)),
         word_count=count_words(body_text),
         attribution=attribution,
-        removed=[Removed(r.text, r.reason) for r in cleaned.removed],
+        removed=cleaned.removed,
         paywalled=meta.paywalled,
     )

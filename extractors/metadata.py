@@ -6,7 +6,6 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
-from urllib.parse import urlsplit
 
 import lxml.html
 
@@ -108,8 +107,12 @@ def _metas(meta: dict[str, str], names: tuple[str, ...]) -> list[str | None]:
 
 
 def _time_tag(tree: lxml.html.HtmlElement) -> str | None:
+    """The first <time>'s machine-readable value, else its visible text ("hace 2 horas")."""
     node = tree.find(".//time[@datetime]")
-    return str(node.get("datetime")) if node is not None else None
+    if node is not None:
+        return str(node.get("datetime"))
+    node = tree.find(".//time")
+    return " ".join(node.text_content().split()) or None if node is not None else None
 
 
 def _language(signals: PageSignals, rules: SourceRules | None) -> str | None:
@@ -210,7 +213,3 @@ def _paywalled(signals: PageSignals) -> bool | None:
 
 def _as_list(value: Any) -> list[Any]:
     return value if isinstance(value, list) else [value] if value else []
-
-
-def host_of(url: str) -> str:
-    return (urlsplit(url).hostname or "").lower()

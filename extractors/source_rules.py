@@ -6,11 +6,11 @@ so it stays a plain library usable from the CLI, benchmarks and tests.
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from urllib.parse import urlsplit
+
+from extractors.urls import host_of
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,19 +48,17 @@ class Publisher:
 
 
 def _hosts_of(url: str | None) -> tuple[str, ...]:
-    if not url:
-        return ()
-    host = (urlsplit(url).hostname or "").lower()
-    if not host:
-        return ()
-    bare = host.removeprefix("www.")
-    return (bare, f"www.{bare}")
+    bare = host_of(url)
+    return (bare, f"www.{bare}") if bare else ()
 
 
 def name_key(name: str) -> str:
-    """Fold a publisher name for lookup: case, accents, spacing and punctuation do not matter."""
-    folded = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
-    return re.sub(r"[^a-z0-9]+", "", folded)
+    """Fold a name for lookup: case, accents, spacing and punctuation do not matter.
+
+    Letters of every script are kept ("山田太郎", "Иван Петров"); only combining marks go.
+    """
+    decomposed = unicodedata.normalize("NFKD", name.casefold())
+    return "".join(c for c in decomposed if c.isalnum())
 
 
 @dataclass(slots=True)
@@ -96,8 +94,7 @@ class PublisherRegistry:
 
     def by_url(self, url: str) -> Publisher | None:
         """The publisher whose site serves `url`, if known."""
-        host = (urlsplit(url).hostname or "").lower()
-        return self._by_host.get(host) or self._by_host.get(host.removeprefix("www."))
+        return self._by_host.get(host_of(url))
 
     def __len__(self) -> int:
         return len({id(p) for p in self._by_name.values()})

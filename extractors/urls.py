@@ -53,6 +53,11 @@ def _keeps(name: str, value: str) -> bool:
     return not (lowered in _VARIANT_PARAMS and value.lower() in _VARIANT_VALUES)
 
 
+def host_of(url: str | None) -> str:
+    """The URL's host, lower-cased and without `www.` ("" when there is none)."""
+    return (urlsplit(url or "").hostname or "").removeprefix("www.")
+
+
 def absolute(url: str | None, base: str) -> str | None:
     """`url` resolved against the page URL; None for empty or non-http values."""
     if not url:

@@ -15,10 +15,10 @@ import tomli_w
 
 from extractors.article import Article
 from extractors.extract import extract
+from extractors.page_files import read_page_file
 from extractors.source_rules import PublisherRegistry
 from spiders.config import Fixture, SourceConfig
 from spiders.registry import SourceFileError, read_source_file, source_files
-from syndicate.files import read_page_file
 
 SNIPPET_WORDS = 8
 

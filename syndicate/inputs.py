@@ -15,8 +15,8 @@ from typing import Any
 from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
 
+from extractors.page_files import MAX_PAGE_BYTES, read_page_file
 from storage.records import FetchedPage
-from syndicate.files import MAX_PAGE_BYTES, read_page_file
 
 WARC_SUFFIXES = (".warc", ".warc.gz")
 

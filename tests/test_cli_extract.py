@@ -39,6 +39,32 @@ def test_files_in_order_with_errors_for_bad_ones(tmp_path: Path) -> None:
     assert "error" not in rows[1] and "error" not in rows[3]
 
 
+def test_truncated_gzip_is_an_error_row_not_a_crash(tmp_path: Path) -> None:
+    broken = tmp_path / "broken.html.gz"
+    broken.write_bytes(gzip.compress(SEED.read_bytes())[:300])
+    rows = _run(str(broken), str(SEED))
+    assert "truncated or corrupt gzip" in str(rows[0]["error"])
+    assert (
+        rows[1]["title"]
+        == "Putin visits Lukashenko: Will Belarus take a more active role in the invasion of Ukraine?"
+    )
+
+
+def test_fetched_at_resolves_relative_dates(tmp_path: Path) -> None:
+    page = tmp_path / "relative.html"
+    page.write_text(
+        "<html lang='es'><head><title>Nota</title></head><body><article><h1>Nota</h1>"
+        "<time>hace 2 horas</time><p>"
+        + "Texto de la nota con bastantes palabras. " * 12
+        + "</p></article></body></html>",
+        encoding="utf-8",
+    )
+    (without,) = _run(str(page))
+    (with_time,) = _run(str(page), "--fetched-at", "2024-02-29T12:00:00+00:00")
+    assert without["published_at"] is None
+    assert with_time["published_at"] == "2024-02-29T10:00:00+00:00"
+
+
 def test_url_and_source_options_apply(tmp_path: Path) -> None:
     page = tmp_path / "seed.html.gz"
     page.write_bytes(gzip.compress(SEED.read_bytes()))

@@ -17,13 +17,13 @@ from scrapy.utils.test import get_crawler
 from twisted.internet.error import ConnectionRefusedError
 from twisted.python.failure import Failure
 
+from extractors.page_files import read_page_file
 from pipelines.incremental import IncrementalMiddleware
 from pipelines.store import StorePipeline
 from spiders.items import NotModified, PageFailure, RawPage
 from spiders.loader import SourceSpiderLoader
 from spiders.registry import load_catalog
 from spiders.source_spider import META_ARTICLE, META_MODIFIED, SourceSpider, make_spider_class
-from syndicate.files import read_page_file
 from syndicate.testsite_xml import sitemap
 from tests.paths import EL_COMERCIO_PAGE
 

@@ -1,9 +1,10 @@
-"""`syndicate extract FILE… [--url URL] [--source KEY]`: print one JSON object per file (JSON Lines)."""
+"""`syndicate extract FILE… [--url URL] [--source KEY] [--fetched-at T]`: one JSON object per file."""
 
 from __future__ import annotations
 
 import json
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated
 
@@ -11,8 +12,8 @@ import typer
 
 from extractors import ExtractionError
 from extractors.extract import extract
+from extractors.page_files import read_page_file
 from extractors.source_rules import PublisherRegistry, SourceRules
-from syndicate.files import read_page_file
 
 
 def register(app: typer.Typer) -> None:
@@ -27,22 +28,47 @@ def extract_files(
     source: Annotated[
         str | None, typer.Option(help="Source key whose rules, language and timezone apply")
     ] = None,
+    fetched_at: Annotated[
+        str | None,
+        typer.Option(
+            help="When the page(s) were fetched (ISO 8601; UTC if no offset): resolves "
+            "relative dates such as 'hace 2 horas', which are left out without it"
+        ),
+    ] = None,
 ) -> None:
-    """Extract articles from saved pages; a file that fails gives {"file", "error"} and the rest go on."""
+    """Extract articles from saved pages (JSON Lines, in the order given); a file that fails
+    gives {"file", "error"} and the rest go on."""
     rules, registry = _source_context(source)
+    when = _fetch_time(fetched_at)
     for path in files:
-        sys.stdout.write(json.dumps(_extract_one(path, url, rules, registry), ensure_ascii=False))
-        sys.stdout.write("\n")
+        row = _extract_one(path, url, when, rules, registry)
+        sys.stdout.write(json.dumps(row, ensure_ascii=False) + "\n")
         sys.stdout.flush()
 
 
+def _fetch_time(value: str | None) -> datetime | None:
+    if value is None:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError as exc:
+        raise typer.BadParameter(
+            f"not an ISO 8601 time: {value!r}", param_hint="--fetched-at"
+        ) from exc
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
 def _extract_one(
-    path: Path, url: str | None, rules: SourceRules | None, registry: PublisherRegistry | None
+    path: Path,
+    url: str | None,
+    fetched_at: datetime | None,
+    rules: SourceRules | None,
+    registry: PublisherRegistry | None,
 ) -> dict[str, object]:
     try:
         data = read_page_file(path)
         page_url = url or path.resolve().as_uri()
-        article = extract(data, page_url, rules=rules, registry=registry)
+        article = extract(data, page_url, rules=rules, registry=registry, fetched_at=fetched_at)
     except (OSError, ExtractionError) as exc:
         reason = exc.reason if isinstance(exc, ExtractionError) else f"cannot read file: {exc}"
         return {"file": str(path), "error": reason}

@@ -38,13 +38,30 @@ def test_implausible_values_give_no_date(value: str) -> None:
     assert parse_date(value, language="en", fetched_at=FETCHED) is None
 
 
-def test_relative_date_without_fetch_time_is_not_resolved_against_the_clock() -> None:
-    # With no fetch time, "2 hours ago" would need the clock: dateparser's own default.
-    # The pipeline always passes fetched_at; here we only check the anchor is what is given.
-    later = datetime(2030, 1, 1, 12, 0, tzinfo=UTC)
-    assert iso(parse_date("2 hours ago", language="en", timezone="UTC", fetched_at=later)) == (
-        "2030-01-01T10:00:00+00:00"
+@pytest.mark.parametrize(
+    "value", ["hace 2 horas", "2 hours ago", "yesterday", "5 de marzo", "March 5"]
+)
+def test_without_fetch_time_values_needing_now_give_no_date(value: str) -> None:
+    # Resolving these would need the machine's clock; the design forbids it.
+    assert parse_date(value, language="es" if " de " in value or "hace" in value else "en") is None
+
+
+def test_without_fetch_time_full_dates_still_parse() -> None:
+    assert iso(parse_date("5 de marzo de 2024", language="es", timezone="Europe/Madrid")) == (
+        "2024-03-05T00:00:00+01:00"
     )
+
+
+@pytest.mark.parametrize(
+    "fetched_at",
+    [datetime(2024, 2, 29, 12, 0, tzinfo=UTC), datetime(2024, 2, 29, 12, 0)],
+    ids=["leap-day", "naive-is-utc"],
+)
+def test_fetch_time_on_a_leap_day_or_naive(fetched_at: datetime) -> None:
+    assert iso(
+        parse_date("hace 2 horas", language="es", timezone="UTC", fetched_at=fetched_at)
+    ) == ("2024-02-29T10:00:00+00:00")
+    assert parse_date("2025-03-02T00:00:00Z", fetched_at=fetched_at) is None
 
 
 def test_visible_date_uses_source_timezone_and_selector() -> None:

@@ -14,10 +14,10 @@ from typing import Any
 import pytest
 
 from extractors.extract import extract
+from extractors.page_files import read_page_file
 from extractors.source_rules import SourceRules
 from spiders.fixture_check import compare
 from spiders.registry import load_catalog
-from syndicate.files import read_page_file
 
 FIXTURES = Path(__file__).parents[1] / "fixtures"
 CATALOG = load_catalog()

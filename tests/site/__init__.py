@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 
 import lxml.html
 
-from syndicate.files import read_page_file
+from extractors.page_files import read_page_file
 from syndicate.testsite import SitePage
 from syndicate.testsite_pages import saved_page, variant
 from tests.paths import EL_COMERCIO_PAGE, SOURCE_FIXTURES
