@@ -15,14 +15,26 @@ BANDS, ROWS = 32, 4  # 32 bands of 4 rows: a pair at Jaccard 0.7 is a candidate 
 NEAR_DUPLICATE = 0.7  # estimated Jaccard of 5-word shingles at or above which texts are copies
 SHINGLE_WORDS = 5
 MIN_WORDS = 50  # shorter texts share too many shingles by chance to judge
-_WORD = re.compile(r"\w+")
+# Scripts written without spaces between words: each character is a token, so 5-token
+# shingles are character 5-grams there (Chinese, Japanese kana, Thai, Lao, Myanmar, Khmer).
+_UNSPACED = (
+    "\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+)
+_WORD = re.compile(rf"[{_UNSPACED}]|(?:(?![{_UNSPACED}])\w)+")
+_RUN = re.compile(r"\w+")
 _TEMPLATE = MinHash(num_perm=NUM_PERM, seed=1)  # permutations are computed once, then shared
 
 
+def fold(text: str) -> str:
+    """Casefolded, accents (combining marks) removed, letters of every script kept, so
+    trivial re-typing does not hide a copy and Russian or Japanese text still has words."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
 def words(text: str) -> list[str]:
-    """Lowercased words, accents folded, so trivial re-typing does not hide a copy."""
-    folded = unicodedata.normalize("NFKD", text.lower()).encode("ascii", "ignore").decode()
-    return _WORD.findall(folded)
+    """The folded text's words; in scripts without spaces, its characters."""
+    return _WORD.findall(fold(text))
 
 
 def signature(text: str) -> bytes | None:
@@ -30,7 +42,8 @@ def signature(text: str) -> bytes | None:
     tokens = words(text)
     if len(tokens) < MIN_WORDS:
         return None
-    shingles = {" ".join(tokens[i : i + SHINGLE_WORDS]) for i in range(len(tokens) - 4)}
+    count = len(tokens) - SHINGLE_WORDS + 1
+    shingles = {" ".join(tokens[i : i + SHINGLE_WORDS]) for i in range(count)}
     minhash = MinHash(
         num_perm=NUM_PERM, seed=1, permutations=_TEMPLATE.permutations, scheme=_TEMPLATE.scheme
     )
@@ -70,5 +83,5 @@ def title_similarity(first: str, second: str) -> float:
 
 
 def _trigrams(title: str) -> set[str]:
-    text = " ".join(words(title))
+    text = " ".join(_RUN.findall(fold(title)))
     return {text[i : i + 3] for i in range(len(text) - 2)}
