@@ -12,6 +12,7 @@ from typing import Annotated
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from cssselect import HTMLTranslator, SelectorError
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from extractors.source_rules import SourceRules
@@ -41,6 +42,15 @@ def _check_regex(pattern: str) -> str:
     except re.error as exc:
         raise ValueError(f"bad regex {pattern!r}: {exc}") from None
     return pattern
+
+
+def _check_css(selector: str) -> str:
+    """Compiled as lxml.html compiles it at extraction, so a typo fails here, not on every page."""
+    try:
+        HTMLTranslator().css_to_xpath(selector)
+    except SelectorError as exc:
+        raise ValueError(f"bad CSS selector {selector!r}: {exc}") from None
+    return selector
 
 
 class Discovery(_Model):
@@ -99,6 +109,16 @@ class Extraction(_Model):
     author_selector: str | None = None
     strip_selectors: list[str] = []
     boilerplate: list[Boilerplate] = []
+
+    @field_validator("body_selector", "title_selector", "date_selector", "author_selector")
+    @classmethod
+    def _selector(cls, selector: str | None) -> str | None:
+        return None if selector is None else _check_css(selector)
+
+    @field_validator("strip_selectors")
+    @classmethod
+    def _selectors(cls, selectors: list[str]) -> list[str]:
+        return [_check_css(selector) for selector in selectors]
 
 
 class Crawl(_Model):

@@ -91,6 +91,31 @@ def test_an_invalid_file_gives_one_line_per_problem_naming_file_and_field(tmp_pa
     assert any("(unclosed" in line for line in problems)
 
 
+def test_bad_css_selectors_are_rejected_at_load_naming_file_field_and_problem(
+    tmp_path: Path,
+) -> None:
+    extraction = (
+        "\n[extraction]\n"
+        "body_selector = 'div[['\n"
+        "title_selector = 'h1.headline'\n"
+        "date_selector = 'time:nosuchpseudo'\n"
+        "strip_selectors = ['aside', 'p:nth-child(']\n"
+    )
+    path = write(tmp_path, "local.toml", GOOD + extraction)
+    with pytest.raises(SourceFileError) as caught:
+        load_catalog([tmp_path])
+    problems = caught.value.problems
+    fields = sorted(line.split(": ")[1] for line in problems)
+    assert fields == [
+        "extraction.body_selector",
+        "extraction.date_selector",
+        "extraction.strip_selectors",
+    ]
+    assert all(line.startswith(f"{path}: ") for line in problems)
+    assert any("bad CSS selector 'div[['" in line for line in problems)
+    assert any("'p:nth-child('" in line for line in problems)
+
+
 def test_toml_syntax_error_names_the_file(tmp_path: Path) -> None:
     path = write(tmp_path, "broken.toml", 'key = "x\n')
     with pytest.raises(SourceFileError) as caught:
