@@ -2,11 +2,22 @@
 
 from __future__ import annotations
 
+from scrapy.crawler import Crawler
+from scrapy.exceptions import NotConfigured
 from sqlalchemy import Engine
 
 from extractors.source_rules import SourceRules
 from storage.database import make_engine, session_scope, upgrade
 from storage.repository import ensure_source
+
+
+def configured_url(crawler: Crawler) -> str:
+    """The crawl's SYNDICATE_DATABASE_URL; when it is blank, NotConfigured makes Scrapy run
+    without the component (as `scrapy list` or a fetch-only crawl may want)."""
+    url = crawler.settings.get("SYNDICATE_DATABASE_URL")
+    if not url:
+        raise NotConfigured("SYNDICATE_DATABASE_URL is not set")
+    return str(url)
 
 
 def open_database(url: str, rules: SourceRules) -> Engine:

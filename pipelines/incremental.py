@@ -13,10 +13,11 @@ from typing import Any
 
 from scrapy import Request, signals
 from scrapy.crawler import Crawler
-from scrapy.exceptions import IgnoreRequest, NotConfigured
+from scrapy.exceptions import IgnoreRequest
 from sqlalchemy import select
 
 from extractors.urls import InvalidURLError, canonical_url
+from pipelines.database import configured_url
 from spiders.source_spider import META_ARTICLE, META_MODIFIED, NOT_MODIFIED
 from storage.database import make_engine, session_scope
 from storage.models import Page
@@ -40,10 +41,7 @@ class IncrementalMiddleware:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> IncrementalMiddleware:
-        url = crawler.settings.get("SYNDICATE_DATABASE_URL")
-        if not url:
-            raise NotConfigured("SYNDICATE_DATABASE_URL is not set")
-        middleware = cls(crawler, url)
+        middleware = cls(crawler, configured_url(crawler))
         crawler.signals.connect(middleware.spider_opened, signal=signals.spider_opened)
         return middleware
 

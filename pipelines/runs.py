@@ -7,10 +7,9 @@ from typing import Any
 
 from scrapy import signals
 from scrapy.crawler import Crawler
-from scrapy.exceptions import NotConfigured
 from sqlalchemy import Engine
 
-from pipelines.database import open_database
+from pipelines.database import configured_url, open_database
 from pipelines.outcomes import counts, failures
 from storage.database import session_scope
 from storage.runs import finish_run, start_run
@@ -27,10 +26,7 @@ class CrawlRunRecorder:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> CrawlRunRecorder:
-        url = crawler.settings.get("SYNDICATE_DATABASE_URL")
-        if not url:
-            raise NotConfigured("SYNDICATE_DATABASE_URL is not set")
-        recorder = cls(crawler, url)
+        recorder = cls(crawler, configured_url(crawler))
         crawler.signals.connect(recorder.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(recorder.spider_closed, signal=signals.spider_closed)
         return recorder

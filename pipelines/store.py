@@ -6,19 +6,21 @@ page and an ingested file give the same article. One page's error never stops th
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import Any
 
 from scrapy.crawler import Crawler
-from scrapy.exceptions import NotConfigured
 from sqlalchemy import Engine
 
 from extractors.source_rules import PublisherRegistry, SourceRules
-from pipelines.database import open_database
+from pipelines.database import configured_url, open_database
 from pipelines.outcomes import add_time, record
 from spiders.items import NotModified, PageFailure, RawPage
 from spiders.registry import load_catalog
 from storage.database import session_scope
 from storage.records import FetchedPage
+from storage.repository import mark_not_modified
 from syndicate.processing import process_page
 
 
@@ -31,13 +33,11 @@ class StorePipeline:
         self.engine: Engine | None = None
         self.rules: SourceRules | None = None
         self.registry: PublisherRegistry | None = None
+        self.clock: Callable[[], datetime] = lambda: datetime.now(UTC)  # tests pin it
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> StorePipeline:
-        url = crawler.settings.get("SYNDICATE_DATABASE_URL")
-        if not url:
-            raise NotConfigured("SYNDICATE_DATABASE_URL is not set")
-        return cls(crawler, url)
+        return cls(crawler, configured_url(crawler))
 
     def open_spider(self) -> None:
         spider: Any = self.crawler.spider
@@ -55,10 +55,22 @@ class StorePipeline:
             outcome, reason = self._store(item)
             record(stats, outcome, reason)
         elif isinstance(item, NotModified):
-            record(stats, "unchanged")
+            record(stats, *self._not_modified(item))
         elif isinstance(item, PageFailure):
             record(stats, "failed", f"listing: {item.reason}" if item.listing else item.reason)
         return item
+
+    def _not_modified(self, item: NotModified) -> tuple[str, str | None]:
+        """A 304: the stored page and article were seen now, so feeds dating them earlier
+        no longer look like changes."""
+        assert self.engine is not None  # set in open_spider
+        try:
+            with session_scope(self.engine) as session:
+                mark_not_modified(session, item.url, self.clock())
+        except Exception as exc:  # a database error on one page must not end the crawl
+            self.crawler.spider.logger.error("marking %s seen failed: %r", item.url, exc)  # type: ignore[union-attr]
+            return "failed", f"store error: {type(exc).__name__}"
+        return "unchanged", None
 
     def _store(self, item: RawPage) -> tuple[str, str | None]:
         assert self.engine is not None and self.rules is not None  # set in open_spider
