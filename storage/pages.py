@@ -73,6 +73,16 @@ def _refresh(session: Session, page: FetchedPage, digest: str) -> int | None:
     return int(found.id)
 
 
+def touch_page(session: Session, url: str, seen_at: datetime) -> Page | None:
+    """The newest stored page of `url`, its `fetched_at` moved forward to `seen_at` (a 304
+    confirmed the stored body is current); None when nothing of `url` is stored."""
+    query = select(Page).where(Page.url == url).order_by(Page.fetched_at.desc(), Page.id.desc())
+    page = session.execute(query.limit(1)).scalar_one_or_none()
+    if page is not None and page.fetched_at < seen_at:
+        page.fetched_at = seen_at
+    return page
+
+
 def load_page(row: Page) -> FetchedPage:
     """The page as it was fetched (body decompressed)."""
     return FetchedPage(

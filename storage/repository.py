@@ -9,17 +9,17 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import exc, select, update
+from sqlalchemy import exc, or_, select, update
 from sqlalchemy.orm import Session
 
 from extractors.article import Article
 from extractors.source_rules import SourceRules
-from extractors.urls import canonical_url
+from extractors.urls import InvalidURLError, canonical_url
 from storage.convert import article_from_row, article_values, content_hash
 from storage.dialect import insert
 from storage.errors import StorageError, database_reason
 from storage.models import ArticleRow, ArticleVersion, Source
-from storage.pages import store_page
+from storage.pages import store_page, touch_page
 from storage.records import UpsertResult
 from storage.similarity import signature
 from storage.syndication import index_bands, link_original, link_waiting_copies
@@ -29,6 +29,7 @@ __all__ = [
     "ensure_source",
     "get_article",
     "known_article_urls",
+    "mark_not_modified",
     "store_page",
     "upsert_article",
 ]
@@ -167,6 +168,38 @@ def _archive(session: Session, row: ArticleRow, superseded_at: datetime) -> None
             superseded_at=superseded_at,
         )
     )
+
+
+def mark_not_modified(session: Session, url: str, seen_at: datetime) -> bool:
+    """A 304 for `url`: its stored page and article were current at `seen_at`.
+
+    Moves the page's `fetched_at` and the article's `last_seen_at` forward (never back), so
+    a feed dating the article before `seen_at` no longer makes the next crawl fetch it again.
+    False when no page of `url` is stored.
+    """
+    page = touch_page(session, url, seen_at)
+    if page is None:
+        return False
+    urls = {url, page.final_url}
+    found = or_(
+        ArticleRow.page_id == page.id,
+        ArticleRow.url.in_(urls),
+        ArticleRow.canonical_url.in_(_canonical(urls)),
+    )
+    stmt = update(ArticleRow).where(found, ArticleRow.last_seen_at < seen_at)
+    session.execute(stmt.values(last_seen_at=seen_at))
+    return True
+
+
+def _canonical(urls: set[str]) -> list[str]:
+    """Canonical forms of the URLs that have one."""
+    forms = []
+    for url in sorted(urls):
+        try:
+            forms.append(canonical_url(url))
+        except InvalidURLError:
+            continue
+    return forms
 
 
 def known_article_urls(session: Session, source_key: str) -> dict[str, datetime]:
