@@ -167,7 +167,7 @@ def test_crawl_refuses_unknown_sources_and_bad_dates(tmp_path: Path) -> None:
     (tmp_path / "sources").mkdir()
     unknown = run_cli(["crawl", "nosuchsource", "--db", db], tmp_path / "sources")
     assert unknown.returncode == 2
-    assert "unknown source(s) nosuchsource" in unknown.stderr
+    assert "unknown source 'nosuchsource'; known: " in unknown.stderr
     bad_date = run_cli(
         ["crawl", "elpais", "--since", "yesterday", "--db", db], tmp_path / "sources"
     )

@@ -16,7 +16,7 @@ from scrapy.settings import Settings
 
 from storage.database import database_url, make_engine, session_scope, upgrade
 from storage.runs import list_runs
-from syndicate.commands.sources_cmd import EXIT_INVALID, catalog_or_exit
+from syndicate.commands.sources_cmd import EXIT_INVALID, catalog_or_exit, source_or_exit
 
 SETTINGS_MODULE = "syndicate.scrapy_settings"
 
@@ -81,9 +81,11 @@ def _chosen_keys(keys: list[str], all_sources: bool) -> list[str]:
     catalog = catalog_or_exit()
     if all_sources == bool(keys):
         _fail("give source keys or --all (not both)")
-    if unknown := [key for key in keys if key not in catalog]:
-        _fail(f"unknown source(s) {', '.join(unknown)}; known: {', '.join(catalog.keys())}")
-    return catalog.keys() if all_sources else list(dict.fromkeys(keys))
+    return (
+        catalog.keys()
+        if all_sources
+        else [source_or_exit(catalog, key).key for key in dict.fromkeys(keys)]
+    )
 
 
 def _since(value: str | None) -> date | None:

@@ -76,11 +76,9 @@ def _extract_one(
 
 
 def _source_context(key: str | None) -> tuple[SourceRules | None, PublisherRegistry | None]:
-    from spiders.registry import load_catalog  # spiders own the source files
+    from syndicate.commands.sources_cmd import catalog_or_exit, source_or_exit
 
-    catalog = load_catalog()
+    catalog = catalog_or_exit()
     if key is None:
         return None, catalog.publishers()
-    if key not in catalog:
-        raise typer.BadParameter(f"unknown source {key!r}; known: {', '.join(catalog.keys())}")
-    return catalog.rules(key), catalog.publishers()
+    return source_or_exit(catalog, key).rules(), catalog.publishers()

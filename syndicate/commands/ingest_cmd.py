@@ -16,6 +16,7 @@ from sqlalchemy import Engine
 
 from storage.database import database_url, make_engine, upgrade
 from syndicate.commands.db_cmd import DbOption
+from syndicate.commands.sources_cmd import catalog_or_exit, source_or_exit
 from syndicate.ingest import Progress as OnPage
 from syndicate.ingest import Report, ingest_pages, reextract
 from syndicate.inputs import is_warc, iter_pages
@@ -44,11 +45,8 @@ def ingest(
     db: DbOption = None,
 ) -> None:
     """Store saved pages through the same extract -> validate -> store path as a crawl."""
-    from spiders.registry import load_catalog  # loaded only when a command needs sources
-
-    catalog = load_catalog()
-    if source not in catalog:
-        raise typer.BadParameter(f"unknown source {source!r}; known: {', '.join(catalog.keys())}")
+    catalog = catalog_or_exit()
+    rules = source_or_exit(catalog, source).rules()
     if url is not None and sum(not is_warc(p) for p in paths) > 1:
         raise typer.BadParameter("--url names the URL of ONE html file; give one file")
     when = fetched_at.replace(tzinfo=fetched_at.tzinfo or UTC) if fetched_at else None
@@ -57,7 +55,7 @@ def ingest(
         report = ingest_pages(
             engine,
             iter_pages(paths, url=url, fetched_at=when),
-            catalog.rules(source),
+            rules,
             catalog.publishers(),
             started_at=datetime.now(UTC),
             clock=lambda: datetime.now(UTC),
@@ -71,9 +69,9 @@ def reextract_cmd(
     db: DbOption = None,
 ) -> None:
     """Rebuild articles from stored raw pages (after an extractor improvement); no fetching."""
-    from spiders.registry import load_catalog  # loaded only when a command needs sources
-
-    catalog = load_catalog()
+    catalog = catalog_or_exit()
+    if source is not None:
+        source_or_exit(catalog, source)
     with _engine(db) as engine, _progress(None) as on_page:
         report = reextract(
             engine,

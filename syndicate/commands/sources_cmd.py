@@ -9,6 +9,7 @@ import typer
 from rich.table import Table
 
 from extractors.errors import ExtractionError
+from spiders.config import SourceConfig
 from spiders.fixture_check import check_source
 from spiders.fixture_record import record_fixture
 from spiders.registry import SourceCatalog, SourceFileError, load_catalog, source_dirs
@@ -30,6 +31,15 @@ def catalog_or_exit() -> SourceCatalog:
     except SourceFileError as exc:
         for problem in exc.problems:
             typer.echo(problem, err=True)
+        raise typer.Exit(EXIT_INVALID) from None
+
+
+def source_or_exit(catalog: SourceCatalog, key: str) -> SourceConfig:
+    """The source `key`, or "unknown source …; known: …" on stderr and exit status 2."""
+    try:
+        return catalog.get(key)
+    except KeyError as exc:
+        typer.echo(exc.args[0], err=True)
         raise typer.Exit(EXIT_INVALID) from None
 
 
@@ -63,12 +73,9 @@ def test_sources(
 ) -> None:
     """Run each source's saved pages through the extractor; exit 1 if any differs."""
     catalog = catalog_or_exit()
-    if key is not None and key not in catalog:
-        typer.echo(f"unknown source {key!r}; known: {', '.join(catalog.keys())}", err=True)
-        raise typer.Exit(EXIT_INVALID)
     registry = catalog.publishers()
     failed = 0
-    for config in [catalog.get(key)] if key else catalog.configs():
+    for config in [source_or_exit(catalog, key)] if key else catalog.configs():
         for result in check_source(config, registry):
             status = "ok" if result.passed else "DIFFERS"
             typer.echo(f"{result.source}: {result.page}: {status}")
@@ -87,11 +94,9 @@ def record(
 ) -> None:
     """Save a page as a fixture of KEY with the extractor's output as its expected JSON."""
     catalog = catalog_or_exit()
-    if key not in catalog:
-        typer.echo(f"unknown source {key!r}; known: {', '.join(catalog.keys())}", err=True)
-        raise typer.Exit(EXIT_INVALID)
+    config = source_or_exit(catalog, key)
     try:
-        saved, expected = record_fixture(catalog.get(key), page, url, catalog.publishers())
+        saved, expected = record_fixture(config, page, url, catalog.publishers())
     except (ExtractionError, OSError, ValueError) as exc:
         typer.echo(f"{page}: cannot record: {exc}", err=True)
         raise typer.Exit(1) from None
