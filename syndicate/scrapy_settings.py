@@ -10,6 +10,8 @@ from __future__ import annotations
 import os
 from importlib.metadata import version
 
+from storage.database import database_url
+
 BOT_NAME = "syndicate"
 SPIDER_LOADER_CLASS = "spiders.loader.SourceSpiderLoader"
 
@@ -34,8 +36,9 @@ COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False
 LOG_LEVEL = "INFO"
 
-# Where articles go (SQLAlchemy URL); `--db` and $SYNDICATE_DATABASE_URL override it.
-SYNDICATE_DATABASE_URL = os.environ.get("SYNDICATE_DATABASE_URL", "sqlite:///syndicate.db")
+# Where articles go (SQLAlchemy URL): `--db`, else $SYNDICATE_DATABASE_URL, else the default
+# file, decided in one place for `syndicate` and `scrapy crawl` alike.
+SYNDICATE_DATABASE_URL = database_url()
 # Incremental crawling: refetch stored articles? At most how many article pages per source?
 SYNDICATE_REFRESH = False
 SYNDICATE_LIMIT = 0

@@ -6,6 +6,7 @@ import os
 import subprocess
 import sys
 
+import pytest
 from scrapy.settings import Settings
 
 from syndicate.commands.crawl_cmd import SETTINGS_MODULE, crawl_settings
@@ -30,6 +31,22 @@ def test_the_operator_contact_url_comes_from_the_environment() -> None:
         [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
     )
     assert result.stdout.strip().endswith("(+https://news.example/crawler)")
+
+
+@pytest.mark.parametrize("value", [None, "", "postgresql+psycopg://crawler@db.example/news"])
+def test_scrapy_crawl_uses_the_same_default_database_as_the_cli(value: str | None) -> None:
+    code = (
+        f"import {SETTINGS_MODULE} as s; from storage.database import database_url; "
+        "print(s.SYNDICATE_DATABASE_URL); print(database_url())"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "SYNDICATE_DATABASE_URL"}
+    if value is not None:
+        env["SYNDICATE_DATABASE_URL"] = value
+    result = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+    )
+    scrapy_default, cli_default = result.stdout.splitlines()
+    assert scrapy_default == cli_default == (value or "sqlite:///syndicate.db")
 
 
 def test_crawl_options_override_the_project_settings() -> None:
