@@ -16,6 +16,7 @@ from scrapy.settings import Settings
 
 from storage.database import database_url, make_engine, session_scope, upgrade
 from storage.runs import list_runs
+from syndicate.commands.db_cmd import DbOption
 from syndicate.commands.sources_cmd import EXIT_INVALID, catalog_or_exit, source_or_exit
 
 SETTINGS_MODULE = "syndicate.scrapy_settings"
@@ -34,9 +35,7 @@ def crawl(
         str | None, typer.Option(help="Backfill dated sitemaps from YYYY-MM-DD")
     ] = None,
     refresh: Annotated[bool, typer.Option(help="Fetch stored articles again")] = False,
-    db: Annotated[
-        str | None, typer.Option(help="Database URL (default $SYNDICATE_DATABASE_URL)")
-    ] = None,
+    db: DbOption = None,
     setting: Annotated[
         list[str] | None, typer.Option("--set", help="Scrapy setting NAME=VALUE (repeatable)")
     ] = None,

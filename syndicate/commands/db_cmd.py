@@ -12,8 +12,12 @@ from sqlalchemy.engine import make_url
 from storage.database import database_url, make_engine, session_scope, upgrade
 from storage.pages import RETENTION_ENV, prune_pages
 
+# The one `--db` option of every command that opens the database (see storage.database_url).
 DbOption = Annotated[
-    str | None, typer.Option("--db", help="Database URL (default: $SYNDICATE_DATABASE_URL)")
+    str | None,
+    typer.Option(
+        "--db", help="Database URL (default: $SYNDICATE_DATABASE_URL, else sqlite:///syndicate.db)"
+    ),
 ]
 
 db_app = typer.Typer(help="Create, migrate and maintain the database.", no_args_is_help=True)

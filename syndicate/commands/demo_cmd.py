@@ -9,7 +9,6 @@ from __future__ import annotations
 import os
 import tempfile
 from pathlib import Path
-from typing import Annotated
 
 import typer
 from rich.table import Table
@@ -20,6 +19,7 @@ from spiders.registry import SOURCES_DIR_ENV
 from storage.database import database_url, make_engine, session_scope
 from storage.models import ArticleRow
 from syndicate.commands.crawl_cmd import crawl_settings, report, usable_database
+from syndicate.commands.db_cmd import DbOption
 from syndicate.console import console
 from syndicate.demo import DEMO_KEY, demo_site, demo_source
 
@@ -29,9 +29,7 @@ def register(app: typer.Typer) -> None:
 
 
 def demo(
-    db: Annotated[
-        str | None, typer.Option(help="Database URL (default sqlite:///syndicate.db)")
-    ] = None,
+    db: DbOption = None,
 ) -> None:
     """Serve saved pages on 127.0.0.1, crawl them into the database, print what was stored."""
     url = usable_database(database_url(db))

@@ -10,6 +10,7 @@ from rich.table import Table
 from storage.database import database_url, make_engine, session_scope, upgrade
 from storage.records import RunSummary
 from storage.runs import list_runs
+from syndicate.commands.db_cmd import DbOption
 from syndicate.console import console
 
 
@@ -20,9 +21,7 @@ def register(app: typer.Typer) -> None:
 def runs(
     key: Annotated[str | None, typer.Argument(help="Only this source's runs")] = None,
     limit: Annotated[int, typer.Option(min=1, help="How many runs")] = 20,
-    db: Annotated[
-        str | None, typer.Option(help="Database URL (default $SYNDICATE_DATABASE_URL)")
-    ] = None,
+    db: DbOption = None,
 ) -> None:
     """When each crawl ran, how long, pages, articles new/updated/unchanged, failures by reason."""
     engine = make_engine(database_url(db))
