@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import builtins
-from urllib.parse import urlsplit
 
 import scrapy
 from scrapy.settings import BaseSettings
@@ -18,6 +17,7 @@ class SourceSpiderLoader:
     def __init__(self, settings: BaseSettings) -> None:
         catalog = load_catalog()
         self._spiders = {c.key: make_spider_class(c) for c in catalog.configs()}
+        self._publishers = catalog.publishers()
 
     @classmethod
     def from_settings(cls, settings: BaseSettings) -> SourceSpiderLoader:
@@ -34,5 +34,5 @@ class SourceSpiderLoader:
 
     def find_by_request(self, request: scrapy.Request) -> builtins.list[str]:
         """Sources whose site serves the URL (`scrapy parse URL` and `scrapy fetch` use this)."""
-        host = (urlsplit(request.url).hostname or "").lower()
-        return [key for key, spider in self._spiders.items() if host in spider.config.rules().hosts]
+        publisher = self._publishers.by_url(request.url)
+        return [publisher.key] if publisher else []

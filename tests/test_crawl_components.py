@@ -218,6 +218,8 @@ def test_the_spider_loader_lists_sources_and_finds_them_by_url() -> None:
     assert {"elcomercio", "elpais", "lavanguardia"} <= set(loader.list())
     assert loader.load("elcomercio").config.key == "elcomercio"
     assert loader.find_by_request(Request(ARTICLE)) == ["elcomercio"]
+    assert loader.find_by_request(Request("https://www.elcomercio.pe/x/")) == ["elcomercio"]
+    assert loader.find_by_request(Request("https://example.org/x/")) == []
     assert loader.find_by_request(Request("https://www.lavanguardia.com/x.html")) == [
         "lavanguardia"
     ]
