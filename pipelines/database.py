@@ -20,10 +20,23 @@ def configured_url(crawler: Crawler) -> str:
     return str(url)
 
 
+# URLs whose schema this process has brought to head (see migrate_once).
+_MIGRATED: set[str] = set()
+
+
+def migrate_once(url: str) -> None:
+    """Bring `url`'s schema to head once per process. `syndicate crawl` calls it before the
+    crawl starts; the store pipeline and run recorder of every spider then find it done, and
+    a plain `scrapy crawl` is migrated by whichever component opens first."""
+    if url not in _MIGRATED:
+        upgrade(url)
+        _MIGRATED.add(url)
+
+
 def open_database(url: str, rules: SourceRules) -> Engine:
     """Engine for `url` with the schema at head and the source's row upserted (both idempotent)."""
+    migrate_once(url)
     engine = make_engine(url)
-    upgrade(engine)
     with session_scope(engine) as session:
         ensure_source(session, rules)
     return engine

@@ -14,7 +14,8 @@ import typer
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
-from storage.database import database_url, make_engine, session_scope, upgrade
+from pipelines.database import migrate_once
+from storage.database import database_url, make_engine, session_scope
 from storage.runs import list_runs
 from syndicate.commands.db_cmd import DbOption
 from syndicate.commands.sources_cmd import EXIT_INVALID, catalog_or_exit, source_or_exit
@@ -101,9 +102,7 @@ def usable_database(cli_value: str | None) -> str:
     """The database URL, migrated to the current schema; a clear error if it cannot be opened."""
     url = database_url(cli_value)
     try:
-        engine = make_engine(url)
-        upgrade(engine)
-        engine.dispose()
+        migrate_once(url)
     except Exception as exc:  # any driver or URL error: report it plainly, do not crawl
         _fail(f"cannot use database {url}: {exc}", code=1)
     return url
