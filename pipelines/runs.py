@@ -39,15 +39,15 @@ class CrawlRunRecorder:
     def spider_closed(self, spider: Any, reason: str) -> None:
         if self.engine is None or self.run_id is None:
             return
-        stats = self.crawler.stats
+        totals, reasons = counts(self.crawler.stats), failures(self.crawler.stats)
         with session_scope(self.engine) as session:
             finish_run(
                 session,
                 self.run_id,
                 finished_at=datetime.now(UTC),
-                status="finished" if reason == "finished" else reason,
-                counts=counts(stats),
-                failures=failures(stats),
+                status=reason,  # Scrapy's close reason: "finished", "shutdown", …
+                counts=totals,
+                failures=reasons,
             )
-        spider.logger.info("crawl run %s: %s %s", self.run_id, counts(stats), failures(stats))
+        spider.logger.info("crawl run %s: %s %s", self.run_id, totals, reasons)
         self.engine.dispose()
