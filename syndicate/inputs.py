@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Any
 
 from warcio.archiveiterator import ArchiveIterator
-from warcio.exceptions import ArchiveLoadFailed
 
 from extractors.page_files import MAX_PAGE_BYTES, read_page_file
 from storage.records import FetchedPage
@@ -61,32 +60,58 @@ def _file_page(
 
 
 def _warc_pages(path: Path) -> Iterator[tuple[str, FetchedPage | InputError]]:
-    """HTML response records of a WARC file; other records (requests, images, ...) are skipped."""
+    """HTML response records of a WARC file; other records (requests, images, ...) are skipped.
+
+    A bad record fails alone; a file that breaks off (truncated or corrupt gzip) keeps the
+    records read before the break and fails from there.
+    """
+    number = 0
     try:
         with path.open("rb") as stream:
             for number, record in enumerate(ArchiveIterator(stream), 1):
                 label = f"{path}: record {number}"
                 try:
                     page = _warc_page(record)
-                except ValueError as exc:  # a malformed date or status in this record only
+                except ValueError as exc:  # a missing or malformed header in this record only
                     yield label, InputError(label, f"bad WARC record: {exc}")
                     continue
                 if page is not None:
                     yield f"{path}: {page.url}", page
-    except (OSError, ArchiveLoadFailed) as exc:
-        yield str(path), InputError(str(path), f"cannot read WARC: {exc}")
+    # warcio raises assorted errors on a broken archive (even AttributeError): the file fails.
+    except Exception as exc:
+        yield str(path), InputError(str(path), f"cannot read WARC: {_short(exc)}")
+        return
+    if number == 0:  # warcio reads some non-WARC files as empty archives
+        yield str(path), InputError(str(path), "cannot read WARC: no records in the file")
 
 
 def _warc_page(record: Any) -> FetchedPage | None:  # warcio records are untyped
-    if getattr(record, "rec_type", None) != "response" or record.http_headers is None:
+    """The record as a page, None if it is not an HTML response; ValueError names what is wrong."""
+    if record.format != "warc":  # warcio also reads ARC, and takes any text for one
+        raise ValueError(f"not a WARC record (reads as {record.format})")
+    if record.rec_type != "response" or record.http_headers is None:
         return None
-    headers = dict(record.http_headers.headers)
-    content_type = next((v for k, v in headers.items() if k.lower() == "content-type"), "")
+    content_type = record.http_headers.get_header("Content-Type")  # any case
     if content_type and "html" not in content_type.lower():
         return None
-    url = record.rec_headers.get_header("WARC-Target-URI")
-    date = record.rec_headers.get_header("WARC-Date")
+    url = _required(record, "WARC-Target-URI")
+    fetched = datetime.fromisoformat(_required(record, "WARC-Date").replace("Z", "+00:00"))
     body = record.content_stream().read(MAX_PAGE_BYTES)
     status = int(record.http_headers.get_statuscode() or 0)
-    fetched = datetime.fromisoformat(date.replace("Z", "+00:00"))
-    return FetchedPage(url, url, status, headers, body, fetched)
+    headers = dict(record.http_headers.headers)
+    return FetchedPage(
+        url, url, status, headers, body, fetched.replace(tzinfo=fetched.tzinfo or UTC)
+    )
+
+
+def _short(exc: Exception) -> str:
+    """Error type and the start of its message (warcio quotes whole binary lines)."""
+    message = " ".join(str(exc).split())[:120]
+    return f"{type(exc).__name__}: {message}" if message else type(exc).__name__
+
+
+def _required(record: Any, name: str) -> str:
+    value = record.rec_headers.get_header(name)
+    if not value:
+        raise ValueError(f"no {name} header")
+    return str(value)
