@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import zlib
 from collections.abc import Iterator
 from dataclasses import asdict
 from datetime import datetime
@@ -13,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from storage.convert import check_text
 from storage.dialect import insert
+from storage.errors import StorageError
 from storage.models import ArticleRow, Page
 from storage.records import FetchedPage
 
@@ -84,13 +86,19 @@ def touch_page(session: Session, url: str, seen_at: datetime) -> Page | None:
 
 
 def load_page(row: Page) -> FetchedPage:
-    """The page as it was fetched (body decompressed)."""
+    """The page as it was fetched (body decompressed); StorageError if the stored body is
+    damaged, so `reextract` fails that page alone."""
+    try:
+        body = gzip.decompress(row.body)
+    except (OSError, EOFError, zlib.error) as exc:  # BadGzipFile is an OSError
+        reason = f"stored body is corrupt: {type(exc).__name__}: {exc}"
+        raise StorageError(reason, url=row.url, field="body") from exc
     return FetchedPage(
         url=row.url,
         final_url=row.final_url,
         status=row.status,
         headers=dict(row.headers),
-        body=gzip.decompress(row.body),
+        body=body,
         fetched_at=row.fetched_at,
     )
 

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from extractors.source_rules import PublisherRegistry, SourceRules
 from storage.database import session_scope
-from storage.errors import database_reason
+from storage.errors import StorageError, database_reason
 from storage.models import Page
 from storage.pages import latest_pages, load_page
 from storage.records import FetchedPage
@@ -89,8 +89,12 @@ def reextract(
         targets = [(p.id, p.source) for p in latest_pages(session, source_key)]
     report = Report()
     for page_id, source in targets:
-        rebuild = partial(_rebuild, page_id, rules_of(source), registry, changed_at)
-        outcome = _committed(engine, rebuild)
+        try:
+            rules = rules_of(source)
+        except KeyError:  # its source file was removed: the other sources still rebuild
+            outcome = PageOutcome("failed", f"source {source!r} is not in the catalog", None)
+        else:
+            outcome = _committed(engine, partial(_rebuild, page_id, rules, registry, changed_at))
         report.add(outcome)
         if progress is not None:
             progress(f"page {page_id}", outcome)
@@ -110,7 +114,10 @@ def _rebuild(
     changed_at: datetime,
     session: Session,
 ) -> PageOutcome:
-    page = load_page(session.execute(select(Page).where(Page.id == page_id)).scalar_one())
+    try:
+        page = load_page(session.execute(select(Page).where(Page.id == page_id)).scalar_one())
+    except StorageError as error:
+        return PageOutcome("failed", error.reason, None)
     return process_stored(
         session, page, page_id, rules, registry, seen_at=page.fetched_at, changed_at=changed_at
     )
