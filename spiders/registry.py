@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import tomllib
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
 from pydantic import ValidationError
@@ -32,6 +33,21 @@ def source_dirs() -> list[Path]:
     """The built-in folder, then each folder named in $SYNDICATE_SOURCES_DIR (':'-separated)."""
     extra = os.environ.get(SOURCES_DIR_ENV, "")
     return [BUILTIN_DIR, *(Path(part) for part in extra.split(os.pathsep) if part)]
+
+
+@contextmanager
+def extra_source_dir(folder: Path) -> Iterator[None]:
+    """The source files in `folder` join the catalogue for the block only (the demo's generated
+    source): $SYNDICATE_SOURCES_DIR is put back afterwards, even when the block fails."""
+    before = os.environ.get(SOURCES_DIR_ENV)
+    os.environ[SOURCES_DIR_ENV] = os.pathsep.join(part for part in (before, str(folder)) if part)
+    try:
+        yield
+    finally:
+        if before is None:
+            del os.environ[SOURCES_DIR_ENV]
+        else:
+            os.environ[SOURCES_DIR_ENV] = before
 
 
 def source_files(dirs: Sequence[Path]) -> Iterator[Path]:

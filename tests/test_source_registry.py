@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from datetime import date
 from pathlib import Path
@@ -10,7 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 from spiders.dated import expand
-from spiders.registry import SourceFileError, load_catalog
+from spiders.registry import SourceFileError, extra_source_dir, load_catalog, source_dirs
 from syndicate.cli import app
 
 GOOD = """
@@ -141,6 +142,20 @@ def test_operator_folders_come_from_the_environment(
     monkeypatch.setenv("SYNDICATE_SOURCES_DIR", f"{tmp_path / 'a'}:{tmp_path / 'b'}")
     keys = load_catalog().keys()
     assert {"local", "other", "elcomercio"} <= set(keys)
+
+
+@pytest.mark.parametrize("before", [None, "/srv/sources"])
+def test_an_extra_source_folder_joins_only_for_the_block(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, before: str | None
+) -> None:
+    if before is None:
+        monkeypatch.delenv("SYNDICATE_SOURCES_DIR", raising=False)
+    else:
+        monkeypatch.setenv("SYNDICATE_SOURCES_DIR", before)
+    with pytest.raises(RuntimeError), extra_source_dir(tmp_path):
+        assert source_dirs()[1:] == [*([Path(before)] if before else []), tmp_path]
+        raise RuntimeError("the crawl failed")
+    assert os.environ.get("SYNDICATE_SOURCES_DIR") == before
 
 
 def test_a_missing_operator_folder_is_reported(

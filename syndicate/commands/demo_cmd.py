@@ -6,7 +6,6 @@ robots.txt), fetching, extraction, validation, storage and the run record.
 
 from __future__ import annotations
 
-import os
 import tempfile
 from pathlib import Path
 
@@ -15,8 +14,8 @@ from rich.table import Table
 from scrapy.crawler import CrawlerProcess
 from sqlalchemy import select
 
-from spiders.registry import SOURCES_DIR_ENV
-from storage.database import database_url, make_engine, session_scope
+from spiders.registry import extra_source_dir
+from storage.database import make_engine, session_scope
 from storage.models import ArticleRow
 from syndicate.commands.crawl_cmd import crawl_settings, report, usable_database
 from syndicate.commands.db_cmd import DbOption
@@ -32,13 +31,10 @@ def demo(
     db: DbOption = None,
 ) -> None:
     """Serve saved pages on 127.0.0.1, crawl them into the database, print what was stored."""
-    url = usable_database(database_url(db))
+    url = usable_database(db)
     site = demo_site()
-    with tempfile.TemporaryDirectory() as folder, site.serve():
+    with tempfile.TemporaryDirectory() as folder, site.serve(), extra_source_dir(Path(folder)):
         Path(folder, f"{DEMO_KEY}.toml").write_text(demo_source(site.base_url), encoding="utf-8")
-        os.environ[SOURCES_DIR_ENV] = os.pathsep.join(
-            part for part in (os.environ.get(SOURCES_DIR_ENV), folder) if part
-        )
         typer.echo(f"Serving {len(site.pages)} saved pages at {site.base_url}; crawling…")
         settings = crawl_settings(database=url, limit=0, since=None, refresh=True)
         settings.setdict(
