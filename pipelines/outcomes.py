@@ -7,19 +7,20 @@ from __future__ import annotations
 
 from typing import Any
 
+from storage.records import Outcome
+from storage.runs import COUNT_KEYS, outcome_keys
+
 PREFIX = "syndicate/"
 FAILURE_PREFIX = "syndicate/failures/"
-OUTCOMES = ("new", "updated", "unchanged", "dropped", "failed")
 
 
-def record(stats: Any, outcome: str, reason: str | None = None) -> None:
+def record(stats: Any, outcome: Outcome, reason: str | None = None) -> None:
     """Count one page's outcome; dropped and failed pages also count under their reason."""
-    stats.inc_value(f"{PREFIX}pages")
-    stats.inc_value(f"{PREFIX}{outcome}")
-    if outcome == "dropped":
-        stats.inc_value(f"{FAILURE_PREFIX}dropped: {reason or 'no reason given'}")
-    elif outcome == "failed":
-        stats.inc_value(f"{FAILURE_PREFIX}{reason or 'no reason given'}")
+    keys, failure = outcome_keys(outcome, reason)
+    for key in keys:
+        stats.inc_value(f"{PREFIX}{key}")
+    if failure is not None:
+        stats.inc_value(f"{FAILURE_PREFIX}{failure}")
 
 
 def add_time(stats: Any, stage: str, seconds: float) -> None:
@@ -29,7 +30,7 @@ def add_time(stats: Any, stage: str, seconds: float) -> None:
 
 def counts(stats: Any) -> dict[str, int]:
     """`pages` and each outcome, as `storage.runs.finish_run` takes them."""
-    return {key: int(stats.get_value(f"{PREFIX}{key}", 0)) for key in ("pages", *OUTCOMES)}
+    return {key: int(stats.get_value(f"{PREFIX}{key}", 0)) for key in COUNT_KEYS}
 
 
 def failures(stats: Any) -> dict[str, int]:

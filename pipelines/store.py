@@ -19,7 +19,7 @@ from pipelines.outcomes import add_time, record
 from spiders.items import NotModified, PageFailure, RawPage
 from spiders.registry import load_catalog
 from storage.database import session_scope
-from storage.records import FetchedPage
+from storage.records import FetchedPage, Outcome
 from storage.repository import mark_not_modified
 from syndicate.processing import process_page
 
@@ -60,7 +60,7 @@ class StorePipeline:
             record(stats, "failed", f"listing: {item.reason}" if item.listing else item.reason)
         return item
 
-    def _not_modified(self, item: NotModified) -> tuple[str, str | None]:
+    def _not_modified(self, item: NotModified) -> tuple[Outcome, str | None]:
         """A 304: the stored page and article were seen now, so feeds dating them earlier
         no longer look like changes."""
         assert self.engine is not None  # set in open_spider
@@ -72,7 +72,7 @@ class StorePipeline:
             return "failed", f"store error: {type(exc).__name__}"
         return "unchanged", None
 
-    def _store(self, item: RawPage) -> tuple[str, str | None]:
+    def _store(self, item: RawPage) -> tuple[Outcome, str | None]:
         assert self.engine is not None and self.rules is not None  # set in open_spider
         page = FetchedPage(
             url=item.url,

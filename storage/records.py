@@ -7,6 +7,8 @@ from datetime import datetime
 from typing import Literal
 
 UpsertOutcome = Literal["new", "updated", "unchanged"]
+# What became of one fetched page: stored (an UpsertOutcome), dropped (not an article), failed.
+Outcome = Literal[UpsertOutcome, "dropped", "failed"]
 
 
 @dataclass(slots=True)

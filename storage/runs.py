@@ -4,14 +4,29 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime
+from typing import get_args
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from storage.models import CrawlRun
-from storage.records import RunSummary
+from storage.records import Outcome, RunSummary
 
-COUNT_KEYS = ("pages", "new", "updated", "unchanged", "dropped", "failed")
+OUTCOMES: tuple[Outcome, ...] = get_args(Outcome)
+COUNT_KEYS = ("pages", *OUTCOMES)  # the crawl_runs count columns
+
+
+def outcome_keys(outcome: Outcome, reason: str | None) -> tuple[tuple[str, str], str | None]:
+    """The count keys one page adds to, and its `failures` key (None for a stored page).
+
+    The one rule crawls and ingests both count by: a dropped page's reason is prefixed
+    "dropped: " so `syndicate runs` tells pages that are not articles from errors.
+    """
+    if outcome == "dropped":
+        return ("pages", outcome), f"dropped: {reason or 'no reason given'}"
+    if outcome == "failed":
+        return ("pages", outcome), reason or "no reason given"
+    return ("pages", outcome), None
 
 
 def start_run(session: Session, source_key: str, started_at: datetime) -> int:

@@ -22,7 +22,7 @@ from storage.models import Page
 from storage.pages import latest_pages, load_page
 from storage.records import FetchedPage
 from storage.repository import ensure_source
-from storage.runs import finish_run, start_run
+from storage.runs import finish_run, outcome_keys, start_run
 from syndicate.inputs import InputError
 from syndicate.processing import PageOutcome, process_page, process_stored
 
@@ -39,11 +39,10 @@ class Report:
     store_seconds: float = 0.0
 
     def add(self, outcome: PageOutcome) -> None:
-        self.counts["pages"] += 1
-        self.counts[outcome.outcome] += 1
-        if outcome.reason:
-            prefix = "dropped: " if outcome.outcome == "dropped" else ""
-            self.failures[prefix + outcome.reason] += 1
+        keys, failure = outcome_keys(outcome.outcome, outcome.reason)
+        self.counts.update(keys)
+        if failure is not None:
+            self.failures[failure] += 1
         self.extract_seconds += outcome.extract_seconds
         self.store_seconds += outcome.store_seconds
 

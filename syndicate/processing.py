@@ -9,7 +9,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from time import perf_counter
-from typing import Literal
 
 from sqlalchemy import exc
 from sqlalchemy.orm import Session
@@ -20,10 +19,8 @@ from extractors.extract import extract
 from extractors.source_rules import PublisherRegistry, SourceRules
 from extractors.validate import rejection_reason
 from storage.errors import StorageError, database_reason
-from storage.records import FetchedPage
+from storage.records import FetchedPage, Outcome
 from storage.repository import store_page, upsert_article
-
-Outcome = Literal["new", "updated", "unchanged", "dropped", "failed"]
 
 
 @dataclass(slots=True)

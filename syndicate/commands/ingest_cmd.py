@@ -15,6 +15,7 @@ from rich.table import Table
 from sqlalchemy import Engine
 
 from storage.database import database_url, make_engine, upgrade
+from storage.runs import COUNT_KEYS
 from syndicate.commands.db_cmd import DbOption
 from syndicate.commands.sources_cmd import catalog_or_exit, source_or_exit
 from syndicate.ingest import Progress as OnPage
@@ -113,7 +114,7 @@ def _print(report: Report) -> None:
     table = Table(title="ingest")
     table.add_column("outcome")
     table.add_column("count", justify="right")
-    for key in ("pages", "new", "updated", "unchanged", "dropped", "failed"):
+    for key in COUNT_KEYS:
         table.add_row(key, str(report.counts.get(key, 0)))
     for reason, count in report.failures.most_common():
         table.add_row(f"  {reason}", str(count))
