@@ -74,14 +74,7 @@ class StorePipeline:
 
     def _store(self, item: RawPage) -> tuple[Outcome, str | None]:
         assert self.engine is not None and self.rules is not None  # set in open_spider
-        page = FetchedPage(
-            url=item.url,
-            final_url=item.final_url,
-            status=item.status,
-            headers=item.headers,
-            body=item.body,
-            fetched_at=item.fetched_at,
-        )
+        page = FetchedPage.of(item)
         try:
             with session_scope(self.engine) as session:
                 result = process_page(session, page, self.rules, self.registry)

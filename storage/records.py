@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import datetime
 from typing import Literal
 
@@ -21,6 +21,12 @@ class FetchedPage:
     headers: dict[str, str]
     body: bytes
     fetched_at: datetime
+
+    @classmethod
+    def of(cls, record: object) -> FetchedPage:
+        """The page fields of any record that has them: a spider's `RawPage` (spiders may not
+        import storage, so they keep their own record; this is the one conversion)."""
+        return cls(**{f.name: getattr(record, f.name) for f in fields(cls)})
 
 
 @dataclass(frozen=True, slots=True)
