@@ -172,10 +172,12 @@ def print_table(results: dict[str, Result]) -> None:
 def print_worse(pages: list[Page], results: dict[str, Result]) -> None:
     """Pages where we get fewer snippet decisions right than trafilatura, and which ones."""
     mine, theirs = results["ours"], results["trafilatura"]
+    worse = 0
     for page in pages:
         a, b = mine.per_page[page.name], theirs.per_page[page.name]
         if a.tp + a.tn >= b.tp + b.tn:
             continue
+        worse += 1
         print(
             f"\n{page.name} ({page.language}) ours tp={a.tp} fp={a.fp}, trafilatura tp={b.tp} fp={b.fp}"
         )
@@ -186,6 +188,11 @@ def print_worse(pages: list[Page], results: dict[str, Result]) -> None:
         for snippet in page.without:
             if snippet in ours_text and snippet not in their_text:
                 print(f"  leaked (trafilatura drops it): {snippet!r}")
+    print(f"\npages where ours is worse than trafilatura: {worse} of {len(pages)}")
+    for page in pages:
+        a = mine.per_page[page.name]
+        if a.fp or a.fn:
+            print(f"  ours not perfect on {page.name}: fn={a.fn} fp={a.fp}")
 
 
 def main() -> None:
