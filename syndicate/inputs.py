@@ -65,24 +65,31 @@ def _warc_pages(path: Path) -> Iterator[tuple[str, FetchedPage | InputError]]:
     A bad record fails alone; a file that breaks off (truncated or corrupt gzip) keeps the
     records read before the break and fails from there.
     """
-    number = 0
+    count, unread = 0, 0
     try:
         with path.open("rb") as stream:
-            for number, record in enumerate(ArchiveIterator(stream), 1):
-                label = f"{path}: record {number}"
-                try:
-                    page = _warc_page(record)
-                except ValueError as exc:  # a missing or malformed header in this record only
-                    yield label, InputError(label, f"bad WARC record: {exc}")
-                    continue
-                if page is not None:
-                    yield f"{path}: {page.url}", page
+            archive = ArchiveIterator(stream)
+            for count, record in enumerate(archive, 1):
+                if (found := _labelled(path, count, record)) is not None:
+                    yield found
+            unread = path.stat().st_size - archive.offset  # warcio stops quietly mid-record
     # warcio raises assorted errors on a broken archive (even AttributeError): the file fails.
     except Exception as exc:
         yield str(path), InputError(str(path), f"cannot read WARC: {_short(exc)}")
         return
-    if number == 0:  # warcio reads some non-WARC files as empty archives
-        yield str(path), InputError(str(path), "cannot read WARC: no records in the file")
+    if count == 0 or unread > 0:
+        broken = f"breaks off after record {count}" if count else "no records in the file"
+        yield str(path), InputError(str(path), f"cannot read WARC: {broken}")
+
+
+def _labelled(path: Path, number: int, record: Any) -> tuple[str, FetchedPage | InputError] | None:
+    """(label, page) for an HTML response, (label, error) for a bad record, else None."""
+    label = f"{path}: record {number}"
+    try:
+        page = _warc_page(record)
+    except ValueError as exc:  # a missing or malformed header in this record only
+        return label, InputError(label, f"bad WARC record: {exc}")
+    return None if page is None else (f"{path}: {page.url}", page)
 
 
 def _warc_page(record: Any) -> FetchedPage | None:  # warcio records are untyped
@@ -97,6 +104,9 @@ def _warc_page(record: Any) -> FetchedPage | None:  # warcio records are untyped
     url = _required(record, "WARC-Target-URI")
     fetched = datetime.fromisoformat(_required(record, "WARC-Date").replace("Z", "+00:00"))
     body = record.content_stream().read(MAX_PAGE_BYTES)
+    missing = getattr(record.raw_stream, "limit", 0)  # warcio ends a cut-off record quietly
+    if missing and len(body) < MAX_PAGE_BYTES:
+        raise ValueError(f"record breaks off: {missing} of its {record.length} bytes missing")
     status = int(record.http_headers.get_statuscode() or 0)
     headers = dict(record.http_headers.headers)
     return FetchedPage(

@@ -45,22 +45,31 @@ def test_bad_files_and_records_fail_alone(engine: Engine, tmp_path: Path) -> Non
     broken.write_bytes(b"<html>saved under the wrong name</html>\n")
     empty = tmp_path / "empty.warc"
     empty.write_bytes(b"")
+    cut_record, cut_file = tmp_path / "cut-record.warc.gz", tmp_path / "cut-file.warc.gz"
+    write_warc(cut_record, [(url, body, dates[0]) for url, body in pages[:2]])
+    write_warc(cut_file, [(pages[0][0], pages[0][1], dates[0])])
+    whole = cut_record.read_bytes()
+    cut_file.write_bytes(whole[: cut_file.stat().st_size + 30])  # second record: 30 bytes
+    cut_record.write_bytes(whole[:-2000])  # the second record's body breaks off
     report = ingest_pages(
         engine,
-        iter_pages([warc, truncated, broken, empty], fetched_at=T0),
+        iter_pages([warc, truncated, broken, empty, cut_record, cut_file], fetched_at=T0),
         ELCOMERCIO,
         None,
         started_at=T0,
         clock=lambda: T0,
     )
-    assert (report.counts["pages"], report.counts["new"], report.counts["failed"]) == (6, 2, 4)
-    assert set(report.failures) == {
+    assert (report.counts["pages"], report.counts["new"], report.counts["failed"]) == (10, 2, 6)
+    broken_off = {r for r in report.failures if r.startswith("bad WARC record: record breaks off")}
+    assert set(report.failures) - broken_off == {
         "bad WARC record: no WARC-Date header",
         "bad WARC record: not a WARC record (reads as arc)",
         "cannot read WARC: no records in the file",
+        "cannot read WARC: breaks off after record 1",
         f"cannot read file: {truncated}: truncated or corrupt gzip: "
         "Compressed file ended before the end-of-stream marker was reached",
     }
+    assert len(broken_off) == 1
     with session_scope(engine) as session:
         stored = session.execute(select(ArticleRow.url, ArticleRow.first_seen_at)).all()
     assert sorted(stored) == sorted([(pages[0][0], T0), (pages[2][0], T0)])
