@@ -35,7 +35,8 @@ def build_attribution(
     credit = _best_credit(credits)
     if credit is not None:
         attribution.credit = credit.text
-        credit.link = credit.link or find_links().get(name_key(credit.name))
+        if not credit.keep_text:  # a dateline's agency has no link to look for
+            credit.link = credit.link or find_links().get(name_key(credit.name))
         _credit_origin(attribution, credit, registry)
     if host_of(canonical_url) != host_of(url) and host_of(canonical_url):
         # A cross-site canonical is how syndication partners declare the original.

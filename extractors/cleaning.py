@@ -19,7 +19,9 @@ _TEASER_MAX_WORDS = 60
 _HEADLINE_MAX_WORDS = 25
 _DUPLICATE_MIN_WORDS = 15  # shorter repeats are legitimate (interview questions, menu items)
 _BOX_ITEM_MAX_WORDS = 20
-_CREDIT_ZONE = 3  # credit lines are read only among the first block and the last few
+_BOX_LABEL_MAX_WORDS = 8
+_CREDIT_ZONE = 3
+_MIN_NAME_BEFORE_STOP = 5  # shorter text before ". " is an abbreviation ("St. Louis")  # credit lines are read only among the first block and the last few
 _HAS_LETTER = re.compile(r"[^\W\d_]")
 
 
@@ -66,12 +68,17 @@ def clean_blocks(
         if in_box and _is_box_item(block):
             result.removed.append(Removed(block.text, rules.box_reason))
             continue
-        in_box = bool(rules.box.match(block.text))
-        reason = rules.box_reason if in_box else _block_reason(block, index, rules, result, context)
+        key = _key(block.text)
+        in_box = block.words <= _BOX_LABEL_MAX_WORDS and bool(rules.box.match(block.text))
+        reason = (
+            rules.box_reason
+            if in_box
+            else _block_reason(block, key, index=index, rules=rules, result=result, context=context)
+        )
         if reason:
             result.removed.append(Removed(block.text, reason))
             continue
-        context.seen.add(_key(block.text))
+        context.seen.add(key)
         if index < 2:
             _note_dateline(block, rules, result)
         result.blocks.append(block)
@@ -79,13 +86,12 @@ def clean_blocks(
 
 
 def _block_reason(
-    block: Block, index: int, rules: RuleSet, result: Cleaned, context: _Context
+    block: Block, key: str, *, index: int, rules: RuleSet, result: Cleaned, context: _Context
 ) -> str | None:
     """Why this block is not article text, or None. Language rules first, then page-level ones."""
     in_credit_zone = index == 0 or index > context.last_index - _CREDIT_ZONE
     if reason := _reason(block, rules, result, in_credit_zone=in_credit_zone):
         return reason
-    key = _key(block.text)
     if index < 3 and key == context.title_key:
         return "title repeated in body"
     if block.words <= 8 and key in context.author_keys:
@@ -110,6 +116,8 @@ def _reason(block: Block, rules: RuleSet, result: Cleaned, *, in_credit_zone: bo
             rule, name = byline
             result.bylines.append(name)
             return rule.reason
+    if block.words > rules.max_line_words:
+        return None  # longer than any line rule: a paragraph of the article
     for rule in rules.lines:
         if block.words <= rule.max_words and rule.pattern.search(block.text):
             return rule.reason
@@ -139,11 +147,16 @@ def _match_named(block: Block, rules: tuple[LineRule, ...]) -> tuple[LineRule, s
     for rule in rules:
         if block.words > rule.max_words:
             continue
-        if match := rule.pattern.search(block.text):
-            name = match.group("name").strip(" .,;:-–—()[]")
-            if name:
-                return rule, name
+        match = rule.pattern.search(block.text)
+        if match and (name := _first_sentence(match.group("name")).strip(" .,;:-–—()[]")):
+            return rule, name
     return None
+
+
+def _first_sentence(name: str) -> str:
+    """'Futurism. Read the original article' -> 'Futurism'; 'St. Louis Post-Dispatch' stays."""
+    head, dot, _ = name.partition(". ")
+    return head if dot and len(head) >= _MIN_NAME_BEFORE_STOP else name
 
 
 def _note_dateline(block: Block, rules: RuleSet, result: Cleaned) -> None:

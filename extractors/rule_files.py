@@ -32,6 +32,7 @@ class RuleSet:
     credits: tuple[LineRule, ...]
     bylines: tuple[LineRule, ...]
     datelines: tuple[re.Pattern[str], ...]
+    max_line_words: int = 0  # the longest block any line rule can match
     teaser_reason: str = "teaser: link to another story"
     box_reason: str = "teaser box: related links"
 
@@ -91,4 +92,5 @@ def load_rules(extra: tuple[tuple[str, str], ...] = ()) -> RuleSet:
         credits=tuple(credits),
         bylines=tuple(bylines),
         datelines=tuple(datelines),
+        max_line_words=max((rule.max_words for rule in lines), default=0),
     )

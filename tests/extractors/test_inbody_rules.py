@@ -79,6 +79,11 @@ def test_real_paragraph_starting_like_boilerplate_stays(paragraph: str) -> None:
         ("(AFP)", "AFP"),
         ("Con información de AFP", "AFP"),
         ("This article was originally published on The Conversation.", "The Conversation"),
+        (
+            "This article was originally published by Futurism. Read the original article.",
+            "Futurism",
+        ),
+        ("Source: St. Louis Post-Dispatch", "St. Louis Post-Dispatch"),
     ],
 )
 def test_credit_line_becomes_attribution(line: str, publisher: str) -> None:
