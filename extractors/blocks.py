@@ -1,8 +1,8 @@
 """The article body as a flat list of blocks (paragraphs, headings, list items, quotes, rows).
 
-trafilatura hands back its own XML (p, head, list/item, quote, table/row/cell, lb, hi, ref);
-cleaning works on blocks so each rule sees one paragraph with its link share, and the
-text and HTML outputs are both rendered from what survives.
+trafilatura hands back its own XML (p, head, list/item, quote, table/row/cell, lb); cleaning
+works on blocks so each rule sees one paragraph, and the text and HTML outputs are both
+rendered from what survives.
 """
 
 from __future__ import annotations
@@ -30,48 +30,28 @@ class Block:
     text: str
     level: int = 0  # heading level; list nesting group for "li"
     group: int = 0  # consecutive items of one list / cells of one table share a group
-    link_chars: int = 0
-    links: tuple[str, ...] = ()
-    bold_prefix: str = ""  # leading <b>/<strong> text: teaser labels are usually bold
     words: int = field(init=False)  # every rule asks; count once
 
     def __post_init__(self) -> None:
         self.words = count_words(self.text)
 
-    @property
-    def link_share(self) -> float:
-        return self.link_chars / len(self.text) if self.text else 0.0
 
-
-def _inline_text(element: etree._Element) -> tuple[str, int, list[str], str]:
-    """Text of an element (lb -> newline), the characters inside links, the link targets, bold prefix."""
+def _inline_text(element: etree._Element) -> str:
+    """Text of an element in document order, <lb/> as a newline."""
     parts: list[str] = []
-    links: list[str] = []
-    link_chars = _walk(element, parts, links, in_link=False)
-    first = element[0] if len(element) else None
-    bold = ""
-    if first is not None and first.tag == "hi" and not (element.text or "").strip():
-        bold = "".join(str(t) for t in first.itertext())
-    return "".join(parts), link_chars, links, bold
+    _walk(element, parts)
+    return "".join(parts)
 
 
-def _walk(element: etree._Element, parts: list[str], links: list[str], *, in_link: bool) -> int:
-    """Append the text under `element` in document order; return how much of it sits in links."""
-    inside = in_link or element.tag == "ref"
-    if element.tag == "ref" and (target := element.get("target")):
-        links.append(target)
-    link_chars = 0
+def _walk(element: etree._Element, parts: list[str]) -> None:
     if element.tag == "lb":
         parts.append("\n")
     elif element.text:
         parts.append(element.text)
-        link_chars += len(element.text) if inside else 0
     for child in element:
-        link_chars += _walk(child, parts, links, in_link=inside)
+        _walk(child, parts)
         if child.tail:
             parts.append(child.tail)
-            link_chars += len(child.tail) if inside else 0
-    return link_chars
 
 
 def count_words(text: str) -> int:
@@ -86,11 +66,8 @@ def clean_text(text: str) -> str:
 
 
 def _block(kind: str, element: etree._Element, *, level: int = 0, group: int = 0) -> Block | None:
-    raw, link_chars, links, bold = _inline_text(element)
-    text = clean_text(raw)
-    if not text:
-        return None
-    return Block(kind, text, level, group, min(link_chars, len(text)), tuple(links), bold.strip())
+    text = clean_text(_inline_text(element))
+    return Block(kind, text, level, group) if text else None
 
 
 def blocks_from_tree(body: etree._Element) -> list[Block]:
@@ -135,7 +112,7 @@ def _copy(element: etree._Element) -> etree._Element:
 
 
 def _row_block(row: etree._Element, group: int) -> Block | None:
-    cells = [clean_text(_inline_text(cell)[0]) for cell in row.iterfind("cell")]
+    cells = [clean_text(_inline_text(cell)) for cell in row.iterfind("cell")]
     text = " | ".join(cell for cell in cells if cell)
     return Block("row", text, group=group) if text else None
 

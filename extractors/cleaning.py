@@ -31,7 +31,7 @@ class Credit:
 
     text: str
     name: str
-    link: str | None
+    link: str | None = None  # looked up on the page when the credit becomes attribution
     keep_text: bool = False  # datelines stay in the body
 
 
@@ -109,8 +109,7 @@ def _reason(block: Block, rules: RuleSet, result: Cleaned, *, in_credit_zone: bo
     if in_credit_zone:
         if (credit := _match_named(block, rules.credits)) is not None:
             rule, name = credit
-            link = block.links[0] if block.links else None
-            result.credits.append(Credit(block.text, name, link))
+            result.credits.append(Credit(block.text, name))
             return rule.reason
         if (byline := _match_named(block, rules.bylines)) is not None:
             rule, name = byline
@@ -134,12 +133,10 @@ def _is_teaser(block: Block, rules: RuleSet) -> bool:
     rest = (match.group("rest") or "").strip()
     if not rest:
         return block.words <= 4
-    label = match.group("label")
-    return (
-        block.link_share >= 0.5
-        or label.isupper()
-        or bool(block.bold_prefix and block.bold_prefix.lower().startswith(label.lower()))
-        or (len(rest.split()) <= _HEADLINE_MAX_WORDS and not rest.endswith("."))
+    # Editors set teaser labels in capitals ("LEE TAMBIÉN:") and follow them with a headline,
+    # which has no full stop; "Related: the minister said …, she added." is a sentence.
+    return match.group("label").isupper() or (
+        len(rest.split()) <= _HEADLINE_MAX_WORDS and not rest.endswith(".")
     )
 
 
@@ -162,7 +159,9 @@ def _first_sentence(name: str) -> str:
 def _note_dateline(block: Block, rules: RuleSet, result: Cleaned) -> None:
     for pattern in rules.datelines:
         if match := pattern.match(block.text):
-            result.credits.append(Credit(match.group(0).strip(), match.group("name"), None, True))
+            result.credits.append(
+                Credit(match.group(0).strip(), match.group("name"), keep_text=True)
+            )
             return
 
 

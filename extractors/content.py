@@ -50,7 +50,7 @@ def _run(
         include_comments=False,
         include_tables=True,
         include_links=False,
-        include_formatting=True,
+        include_formatting=False,
         favor_precision=favor_precision,
         favor_recall=favor_recall,
         with_metadata=False,
