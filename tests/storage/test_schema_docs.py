@@ -68,10 +68,9 @@ def test_example_queries_answer_on_real_pages(engine: Engine, registry: Publishe
     assert _run(engine, credit, id=ids["seed"]) == [(ids["seed"], "Source: Elcomercio")]
 
 
+@pytest.mark.parametrize("db_url", ["postgresql"], indirect=True)  # roles are PostgreSQL's
 def test_read_only_role_example(engine: Engine, db_url: str) -> None:
-    """The documented role can read the views but not write (PostgreSQL only)."""
-    if engine.dialect.name != "postgresql":
-        pytest.skip("roles are a PostgreSQL feature")
+    """The documented role can read the views but not write."""
     url = make_url(db_url)
     schema = url.query["options"].split("=", 1)[1]  # type: ignore[union-attr]  # set by db_url
     role = f"reader_{uuid.uuid4().hex[:8]}"
