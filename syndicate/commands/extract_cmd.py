@@ -36,8 +36,7 @@ def extract_files(
         ),
     ] = None,
 ) -> None:
-    """Extract articles from saved pages (JSON Lines, in the order given); a file that fails
-    gives {"file", "error"} and the rest go on."""
+    """Extract articles from saved pages as JSON Lines, in the order given; a file that fails gives {"file", "error"} and the rest go on."""
     rules, registry = _source_context(source)
     when = _fetch_time(fetched_at)
     for path in files:
