@@ -21,9 +21,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from syndicate.testsite import NewsSite, SitePage
-from syndicate.testsite_pages import variant
-from tests.site import news_source, shared_pages
+from devsite.pages import variant
+from devsite.server import NewsSite, SitePage
+from tests.support.site_pages import news_source, real_pages
 
 BIN = Path(sys.executable).parent
 FAST = ["--set", "AUTOTHROTTLE_ENABLED=False", "--set", "DOWNLOAD_DELAY=0"]
@@ -31,7 +31,7 @@ FAST = ["--set", "AUTOTHROTTLE_ENABLED=False", "--set", "DOWNLOAD_DELAY=0"]
 
 def site_pages(count: int) -> list[SitePage]:
     """At least `count` distinct article pages: the real ones, then numbered variants."""
-    real = shared_pages()
+    real = real_pages()
     pages = list(real)
     number = 1
     while len(pages) < count:

@@ -4,7 +4,7 @@
 
 Pages are distinct articles made from the real saved El Comercio page (only title, slug
 and paragraphs differ), stored one transaction per page exactly as `syndicate ingest`
-does (`syndicate.ingest.ingest_pages` -> `process_page`). Extraction time is measured
+does (`pipelines.backfill.ingest_pages` -> `process_page`). Extraction time is measured
 apart from database time (storing the raw page, upsert, versions, syndication links).
 PostgreSQL runs in a throwaway schema of --postgres (default $TEST_DATABASE_URL) and is
 skipped when neither is given.
@@ -16,22 +16,18 @@ import argparse
 import os
 import tempfile
 import time
-import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from rich.console import Console
 from rich.table import Table
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 
 from extractors.source_rules import SourceRules
+from pipelines.backfill import Report, ingest_pages
 from storage.database import make_engine, upgrade
 from storage.records import FetchedPage
-from syndicate.ingest import Report, ingest_pages
-from tests.storage.pagegen import numbered_page
+from tests.support.databases import postgres_schema
+from tests.support.pagegen import numbered_page
 
 RULES = SourceRules(
     key="elcomercio",
@@ -61,22 +57,6 @@ def run(url: str, count: int) -> list[tuple[str, Report, float]]:
         results.append((label, report, time.perf_counter() - started))
     engine.dispose()
     return results
-
-
-@contextmanager
-def postgres_schema(base: str) -> Iterator[str]:
-    """A throwaway schema of the PostgreSQL database `base`, dropped afterwards."""
-    schema = f"bench_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(base)
-    with admin.begin() as conn:
-        conn.execute(text(f"CREATE SCHEMA {schema}"))
-    try:
-        url = make_url(base).update_query_dict({"options": f"-csearch_path={schema}"})
-        yield url.render_as_string(hide_password=False)
-    finally:
-        with admin.begin() as conn:
-            conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
-        admin.dispose()
 
 
 def main() -> None:

@@ -14,16 +14,13 @@ from typing import Any
 from scrapy import Request, signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import IgnoreRequest
-from sqlalchemy import select
 
 from extractors.urls import InvalidURLError, canonical_url
 from pipelines.database import configured_url
 from spiders.source_spider import META_ARTICLE, META_MODIFIED, NOT_MODIFIED
 from storage.database import make_engine, session_scope
-from storage.models import Page
+from storage.pages import Validators, stored_validators
 from storage.repository import known_article_urls
-
-Validators = dict[str, str]
 
 
 class IncrementalMiddleware:
@@ -50,7 +47,7 @@ class IncrementalMiddleware:
         try:
             with session_scope(engine) as session:
                 self.known = known_article_urls(session, spider.name)
-                pages = _stored_pages(session, spider.name)
+                pages = stored_validators(session, spider.name)
         finally:
             engine.dispose()
         for url, (final_url, validators) in pages.items():
@@ -97,17 +94,3 @@ def _changed(request: Request, last_seen: datetime) -> bool:
     """Did a feed or sitemap date this article after we last saw it?"""
     stamp = request.meta.get(META_MODIFIED)
     return isinstance(stamp, str) and datetime.fromisoformat(stamp) > last_seen
-
-
-def _stored_pages(session: Any, source_key: str) -> dict[str, tuple[str, Validators]]:
-    """Requested URL -> (final URL, ETag / Last-Modified) of the newest stored page of each URL."""
-    query = (
-        select(Page.url, Page.final_url, Page.headers)
-        .where(Page.source == source_key)
-        .order_by(Page.fetched_at)
-    )
-    found: dict[str, tuple[str, Validators]] = {}
-    for url, final_url, headers in session.execute(query):
-        lowered = {str(k).lower(): str(v) for k, v in (headers or {}).items()}
-        found[url] = (final_url, {k: lowered[k] for k in ("etag", "last-modified") if k in lowered})
-    return found

@@ -1,6 +1,6 @@
 """Item pipeline: every raw page through the one extract → validate → store path; count outcomes.
 
-`syndicate.processing.process_page` is the same path `syndicate ingest` uses, so a crawled
+`pipelines.processing.process_page` is the same path `syndicate ingest` uses, so a crawled
 page and an ingested file give the same article. One page's error never stops the crawl.
 """
 
@@ -16,12 +16,12 @@ from sqlalchemy import Engine
 from extractors.source_rules import PublisherRegistry, SourceRules
 from pipelines.database import configured_url, open_database
 from pipelines.outcomes import add_time, record
+from pipelines.processing import process_page
 from spiders.items import NotModified, PageFailure, RawPage
 from spiders.registry import load_catalog
 from storage.database import session_scope
 from storage.records import FetchedPage, Outcome
 from storage.repository import mark_not_modified
-from syndicate.processing import process_page
 
 
 class StorePipeline:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import gzip
 import hashlib
 import zlib
-from collections.abc import Iterator
 from dataclasses import asdict
 from datetime import datetime
 
@@ -16,10 +15,13 @@ from storage.convert import check_text
 from storage.dialect import insert
 from storage.errors import StorageError
 from storage.models import ArticleRow, Page
-from storage.records import FetchedPage
+from storage.records import FetchedPage, PageRef
 
 # Environment variable operators set to prune pages older than this many days (`db prune`).
 RETENTION_ENV = "SYNDICATE_PAGE_RETENTION_DAYS"
+# Response headers that make a refetch conditional (If-None-Match / If-Modified-Since).
+VALIDATORS = ("etag", "last-modified")
+Validators = dict[str, str]
 # What a newer fetch of the same body updates: the latest response's metadata (ETag, ...).
 _REFRESHED = ("fetched_at", "final_url", "status", "headers")
 
@@ -85,9 +87,12 @@ def touch_page(session: Session, url: str, seen_at: datetime) -> Page | None:
     return page
 
 
-def load_page(row: Page) -> FetchedPage:
-    """The page as it was fetched (body decompressed); StorageError if the stored body is
-    damaged, so `reextract` fails that page alone."""
+def load_page(session: Session, page_id: int) -> FetchedPage:
+    """Stored page `page_id` as it was fetched (body decompressed); StorageError if it is gone
+    or its stored body is damaged, so `reextract` fails that page alone."""
+    row = session.get(Page, page_id)
+    if row is None:
+        raise StorageError(f"no stored page {page_id}", url="", field="id")
     try:
         body = gzip.decompress(row.body)
     except (OSError, EOFError, zlib.error) as exc:  # BadGzipFile is an OSError
@@ -103,7 +108,7 @@ def load_page(row: Page) -> FetchedPage:
     )
 
 
-def latest_pages(session: Session, source_key: str | None = None) -> Iterator[Page]:
+def latest_pages(session: Session, source_key: str | None = None) -> list[PageRef]:
     """The newest stored page of every URL (of one source, or all), oldest URL first."""
     rank = func.row_number().over(
         partition_by=Page.url, order_by=(Page.fetched_at.desc(), Page.id.desc())
@@ -113,8 +118,23 @@ def latest_pages(session: Session, source_key: str | None = None) -> Iterator[Pa
         ranked = ranked.where(Page.source == source_key)
     ranks = ranked.subquery()
     newest = select(ranks.c.id).where(ranks.c.rank == 1)
-    query = select(Page).where(Page.id.in_(newest)).order_by(Page.id)
-    yield from session.execute(query.execution_options(yield_per=100)).scalars()
+    query = select(Page.id, Page.source, Page.url).where(Page.id.in_(newest)).order_by(Page.id)
+    return [PageRef(int(id_), source, url) for id_, source, url in session.execute(query)]
+
+
+def stored_validators(session: Session, source_key: str) -> dict[str, tuple[str, Validators]]:
+    """Requested URL -> (final URL, ETag / Last-Modified) of the newest stored page of each URL
+    of the source: what a recrawl needs to ask conditionally."""
+    query = (
+        select(Page.url, Page.final_url, Page.headers)
+        .where(Page.source == source_key)
+        .order_by(Page.fetched_at)
+    )
+    found: dict[str, tuple[str, Validators]] = {}
+    for url, final_url, headers in session.execute(query):
+        lowered = {str(k).lower(): str(v) for k, v in (headers or {}).items()}
+        found[url] = (final_url, {k: lowered[k] for k in VALIDATORS if k in lowered})
+    return found
 
 
 def prune_pages(session: Session, *, before: datetime) -> int:

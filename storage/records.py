@@ -30,6 +30,15 @@ class FetchedPage:
 
 
 @dataclass(frozen=True, slots=True)
+class PageRef:
+    """A stored page by id, with what a caller needs to pick its rules and name it."""
+
+    id: int
+    source: str
+    url: str
+
+
+@dataclass(frozen=True, slots=True)
 class UpsertResult:
     """What `upsert_article` did: `version` is the article's version after the write."""
 

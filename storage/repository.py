@@ -222,3 +222,9 @@ def get_article(session: Session, url: str) -> Article | None:
     query = select(ArticleRow).where(ArticleRow.canonical_url == canonical_url(url))
     row = session.execute(query).scalar_one_or_none()
     return article_from_row(row) if row is not None else None
+
+
+def articles_of_source(session: Session, source_key: str) -> list[Article]:
+    """Every stored article of one source, in the order they were first stored."""
+    query = select(ArticleRow).where(ArticleRow.source == source_key).order_by(ArticleRow.id)
+    return [article_from_row(row) for row in session.execute(query).scalars()]

@@ -12,9 +12,9 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from devsite.pages import saved_page
+from devsite.server import NewsSite, Trouble
 from spiders.registry import BUILTIN_DIR
-from syndicate.testsite import NewsSite, Trouble
-from syndicate.testsite_pages import saved_page
 
 FIXTURES = BUILTIN_DIR / "fixtures"
 DEMO_PAGES = Path(__file__).parent / "demo_pages"

@@ -12,11 +12,10 @@ from pathlib import Path
 import typer
 from rich.table import Table
 from scrapy.crawler import CrawlerProcess
-from sqlalchemy import select
 
 from spiders.registry import extra_source_dir
 from storage.database import make_engine, session_scope
-from storage.models import ArticleRow
+from storage.repository import articles_of_source
 from syndicate.commands.crawl_cmd import crawl_settings, report, usable_database
 from syndicate.commands.db_cmd import DbOption
 from syndicate.console import console
@@ -54,16 +53,14 @@ def stored_table(url: str) -> Table:
     table = Table("title", "source", "published", "words", "publisher", "original publisher")
     engine = make_engine(url)
     with session_scope(engine) as session:
-        query = select(ArticleRow).where(ArticleRow.source == DEMO_KEY).order_by(ArticleRow.id)
-        for row in session.execute(query).scalars():
-            attribution = row.attribution or {}
+        for article in articles_of_source(session, DEMO_KEY):
             table.add_row(
-                (row.title or "")[:60],
-                row.source,
-                row.published_at.isoformat() if row.published_at else "-",
-                str(row.word_count),
-                str(attribution.get("publisher") or "-"),
-                str(attribution.get("original_publisher") or "-"),
+                (article.title or "")[:60],
+                article.source,
+                article.published_at or "-",
+                str(article.word_count),
+                article.attribution.publisher or "-",
+                article.attribution.original_publisher or "-",
             )
     engine.dispose()
     return table

@@ -14,14 +14,14 @@ from rich.progress import Progress
 from rich.table import Table
 from sqlalchemy import Engine
 
+from pipelines.backfill import Progress as OnPage
+from pipelines.backfill import Report, ingest_pages, reextract
+from pipelines.processing import PageOutcome
+from pipelines.saved_pages import is_warc, iter_pages
 from storage.database import database_url, make_engine, upgrade
 from storage.runs import COUNT_KEYS
 from syndicate.commands.db_cmd import DbOption
 from syndicate.commands.sources_cmd import catalog_or_exit, source_or_exit
-from syndicate.ingest import Progress as OnPage
-from syndicate.ingest import Report, ingest_pages, reextract
-from syndicate.inputs import is_warc, iter_pages
-from syndicate.processing import PageOutcome
 
 console = Console(stderr=True)
 

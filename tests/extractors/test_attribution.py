@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from extractors.extract import extract
 from extractors.source_rules import Publisher, PublisherRegistry, SourceRules
-from tests.extractors.pages import article_page
+from tests.support.html_pages import article_page
 
 REGISTRY = PublisherRegistry.of(
     [

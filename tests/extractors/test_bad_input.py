@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import gzip
 import time
-from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -13,11 +12,10 @@ from hypothesis import strategies as st
 from extractors import ExtractionError
 from extractors.extract import extract
 from extractors.validate import rejection_reason
+from tests.support.paths import SEED_PAGE
 
 URL = "https://news.example/a/"
-SEED = (
-    Path(__file__).parents[1] / "fixtures" / "seed" / "globalhappenings-putin-lukashenko.html"
-).read_bytes()
+SEED = (SEED_PAGE).read_bytes()
 
 
 @pytest.mark.parametrize(

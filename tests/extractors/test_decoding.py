@@ -9,9 +9,8 @@ import pytest
 
 from extractors.decoding import decode_html
 from extractors.extract import extract
-from tests.paths import EL_COMERCIO_PAGE, SOURCE_FIXTURES
+from tests.support.paths import EL_COMERCIO_PAGE, SOURCE_FIXTURES
 
-FIXTURES = Path(__file__).parents[1] / "fixtures"
 TEXT = "El Perú celebró la decisión: «Qué año», dijo Muñoz; niños y cigüeñas en Cañete."
 MOJIBAKE = ("Ã", "Â", "â€", "\ufffd")
 

@@ -18,8 +18,8 @@ from extractors.page_files import read_page_file
 from extractors.source_rules import SourceRules
 from spiders.fixture_check import compare
 from spiders.registry import load_catalog
+from tests.support.paths import FIXTURES
 
-FIXTURES = Path(__file__).parents[1] / "fixtures"
 CATALOG = load_catalog()
 REGISTRY = CATALOG.publishers()
 

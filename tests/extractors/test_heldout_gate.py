@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from benchmarks.heldout_bench import GROUPS, Result, evaluate, load_pages
+from tests.support.heldout import GROUPS, Result, evaluate, load_pages
 
 
 @pytest.fixture(scope="module")

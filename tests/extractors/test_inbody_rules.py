@@ -6,7 +6,7 @@ import pytest
 
 from extractors.article import Article
 from extractors.extract import extract
-from tests.extractors.pages import article_page
+from tests.support.html_pages import article_page
 
 URL = "https://news.example/2024/05/budget-talks/"
 

@@ -11,11 +11,11 @@ import gzip
 import json
 from pathlib import Path
 
-from benchmarks.scoring import score
 from extractors import ExtractionError
 from extractors.extract import extract
+from tests.support.paths import AEB
+from tests.support.scoring import score
 
-AEB = Path(__file__).parents[1] / "site" / "aeb"
 F1_FLOOR = 0.970
 PRECISION_FLOOR = 0.970
 RECALL_FLOOR = 0.968

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from extractors.extract import extract
 from extractors.sanitize import sanitize_html
-from tests.extractors.pages import FILLER
+from tests.support.html_pages import FILLER
 
 HOSTILE = (
     "<html><head><title>T</title></head><body><article><h1>T</h1>"

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -12,8 +11,9 @@ import pytest
 from extractors.article import Article
 from extractors.extract import extract
 from spiders.registry import load_catalog
+from tests.support.paths import FIXTURES
 
-SEED = Path(__file__).parents[1] / "fixtures" / "seed"
+SEED = FIXTURES / "seed"
 
 
 @pytest.fixture(scope="module")

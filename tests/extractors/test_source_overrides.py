@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from extractors.extract import extract
 from extractors.source_rules import SourceRules
-from tests.extractors.pages import FILLER
+from tests.support.html_pages import FILLER
 
 PAGE = (
     "<html lang='en'><head><title>Site | Wrong title</title></head><body>"

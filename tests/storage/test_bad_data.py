@@ -13,8 +13,8 @@ from storage.database import session_scope
 from storage.errors import StorageError
 from storage.models import ArticleBand, ArticleRow, ArticleVersion
 from storage.repository import upsert_article
-from tests.storage.conftest import T0
-from tests.storage.pagegen import paragraphs, url_of
+from tests.support.pagegen import paragraphs, url_of
+from tests.support.sources import T0
 
 GOOD = Article(
     url=url_of("buena-noticia"),

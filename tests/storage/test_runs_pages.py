@@ -17,8 +17,8 @@ from storage.records import FetchedPage
 from storage.repository import upsert_article
 from storage.runs import finish_run, list_runs, start_run
 from storage.types import NaiveDatetimeError
-from tests.storage.conftest import T0
-from tests.storage.pagegen import numbered_page, paragraphs
+from tests.support.pagegen import numbered_page, paragraphs
+from tests.support.sources import T0
 
 
 def test_runs_are_listed_newest_first_with_counts(engine: Engine) -> None:
@@ -85,7 +85,7 @@ def test_pages_are_compressed_and_pruned_unless_in_use(engine: Engine) -> None:
         assert stored is not None
         assert gzip.decompress(stored.body) == body
         assert len(stored.body) < len(body) / 3
-        assert load_page(stored) == old
+        assert load_page(session, old_id) == old
         assert [p.id for p in latest_pages(session, "elcomercio")] == [new_id]
     with session_scope(engine) as session:
         removed = prune_pages(session, before=T0 + timedelta(days=60))
@@ -103,4 +103,4 @@ def test_refetch_of_same_body_keeps_the_newest_response_headers(engine: Engine) 
         assert store_page(session, "elcomercio", first) == page_id  # older: changes nothing
         stored = session.get(Page, page_id)
         assert stored is not None
-        assert load_page(stored) == again
+        assert load_page(session, page_id) == again

@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 import uuid
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, bindparam, create_engine, text
@@ -15,12 +14,11 @@ from sqlalchemy.exc import DBAPIError
 from extractors.source_rules import PublisherRegistry
 from storage.models import Base
 from storage.types import UTCDateTime
-from tests.storage.conftest import T0
-from tests.storage.test_syndication import SEED_URL, registry, store
+from tests.support.paths import REPOSITORY
+from tests.support.sources import T0
+from tests.support.stored_articles import SEED_URL, store
 
-__all__ = ["registry"]  # the fixture, shared with the syndication tests
-
-DOC = (Path(__file__).parents[2] / "docs/schema.md").read_text(encoding="utf-8")
+DOC = (REPOSITORY / "docs/schema.md").read_text(encoding="utf-8")
 BLOCKS = re.findall(r"```sql\n(.*?)```", DOC, re.S)
 QUERIES = {
     match.group(1): block for block in BLOCKS if (match := re.match(r"-- query: (.+)\n", block))

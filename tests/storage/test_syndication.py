@@ -2,64 +2,22 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import replace
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, select, text
 
 from extractors.article import Article, Attribution
 from extractors.source_rules import PublisherRegistry
-from spiders.registry import load_catalog
 from storage.database import session_scope
 from storage.models import ArticleRow
-from storage.records import FetchedPage
 from storage.repository import upsert_article
-from syndicate.processing import process_page
-from tests.storage.conftest import ELCOMERCIO, GLOBALHAPPENINGS, T0
-from tests.storage.pagegen import TEMPLATE, elcomercio_page, paragraphs, url_of
-
-SEED = Path(__file__).parents[1] / "fixtures/seed/globalhappenings-putin-lukashenko.html"
-SEED_URL = json.loads(SEED.with_suffix(".expected.json").read_text())["url"]
-# El Comercio's original of the story the seed page translated (same day, Spanish title).
-ORIGINAL_SLUG = "putin-visita-a-lukashenko-bielorrusia-rol-mas-activo-invasion-ucrania-noticia"
-ORIGINAL_TITLE = (
-    "Putin visita a Lukashenko: ¿Bielorrusia tendrá un rol más activo en la invasión de Ucrania?"
+from tests.support.pagegen import paragraphs, url_of
+from tests.support.sources import T0
+from tests.support.stored_articles import (
+    store,
 )
-FUJIMORI_URL = (
-    "https://elcomercio.pe/politica/justicia/kenji-fujimori-juicio-contra-excongresista-por-"
-    "presunta-compra-de-votos-continuara-el-18-de-mayo-pedro-pablo-kuczynski-ppk-fiscalia-"
-    "rmmn-noticia/"
-)
-
-
-@pytest.fixture(scope="module")
-def registry() -> PublisherRegistry:
-    return load_catalog().publishers()
-
-
-def page(url: str, body: bytes) -> FetchedPage:
-    return FetchedPage(url, url, 200, {"Content-Type": "text/html"}, body, T0)
-
-
-def store(engine: Engine, registry: PublisherRegistry, name: str) -> int:
-    """Ingest one of the three real pages; returns the article id."""
-    if name == "seed":
-        fetched, rules = page(SEED_URL, SEED.read_bytes()), GLOBALHAPPENINGS
-    elif name == "fujimori":
-        fetched, rules = page(FUJIMORI_URL, TEMPLATE.read_bytes()), ELCOMERCIO
-    else:
-        body = elcomercio_page(
-            ORIGINAL_SLUG, ORIGINAL_TITLE, paragraphs(99), "2022-12-19T09:30:00-05:00"
-        )
-        fetched, rules = page(url_of(ORIGINAL_SLUG), body), ELCOMERCIO
-    with session_scope(engine) as session:
-        outcome = process_page(session, fetched, rules, registry)
-    assert outcome.outcome == "new", outcome.reason
-    assert outcome.article_id is not None
-    return outcome.article_id
 
 
 def original_of(engine: Engine, article_id: int) -> int | None:

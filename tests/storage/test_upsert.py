@@ -10,7 +10,7 @@ from extractors.article import Article, Attribution
 from storage.database import session_scope
 from storage.models import ArticleRow, ArticleVersion
 from storage.repository import get_article, known_article_urls, upsert_article
-from tests.storage.conftest import T0
+from tests.support.sources import T0
 
 LIMA = timezone(timedelta(hours=-5))
 TEXT = " ".join(f"Paragraph word{i} about the budget vote in congress." for i in range(40))

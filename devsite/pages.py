@@ -11,8 +11,8 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from urllib.parse import quote, urlsplit
 
+from devsite.server import SitePage
 from extractors.page_files import read_page_file
-from syndicate.testsite import SitePage
 
 _TITLE = re.compile(rb"<title[^>]*>(.*?)</title>", re.DOTALL | re.IGNORECASE)
 

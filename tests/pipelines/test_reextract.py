@@ -9,14 +9,14 @@ from datetime import timedelta
 from sqlalchemy import Engine, select, update
 
 from extractors.article import Article
+from pipelines.backfill import reextract
 from storage.database import session_scope
 from storage.models import ArticleRow, ArticleVersion, Page
 from storage.pages import store_page
 from storage.records import FetchedPage
 from storage.repository import ensure_source, upsert_article
-from syndicate.ingest import reextract
-from tests.storage.conftest import ELCOMERCIO, T0
-from tests.storage.pagegen import numbered_page
+from tests.support.pagegen import numbered_page
+from tests.support.sources import ELCOMERCIO, T0
 
 
 def test_reextract_replaces_an_older_extraction(engine: Engine) -> None:

@@ -12,13 +12,13 @@ from typer.testing import CliRunner
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
+from pipelines.processing import process_page
 from storage.database import make_engine, session_scope
 from storage.models import ArticleRow, ArticleVersion, CrawlRun, Page
 from storage.records import FetchedPage
 from syndicate.cli import app
-from syndicate.processing import process_page
-from tests.storage.conftest import ELCOMERCIO, T0
-from tests.storage.pagegen import elcomercio_page, numbered_page, paragraphs, url_of
+from tests.support.pagegen import elcomercio_page, numbered_page, paragraphs, url_of
+from tests.support.sources import ELCOMERCIO, T0
 
 
 def fetched(url: str, body: bytes, days: int = 0) -> FetchedPage:

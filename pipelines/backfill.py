@@ -12,19 +12,18 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from functools import partial
 
-from sqlalchemy import Engine, exc, select
+from sqlalchemy import Engine, exc
 from sqlalchemy.orm import Session
 
 from extractors.source_rules import PublisherRegistry, SourceRules
+from pipelines.processing import PageOutcome, process_page, process_stored
+from pipelines.saved_pages import InputError
 from storage.database import session_scope
 from storage.errors import StorageError, database_reason
-from storage.models import Page
 from storage.pages import latest_pages, load_page
 from storage.records import FetchedPage
 from storage.repository import ensure_source
 from storage.runs import finish_run, outcome_keys, start_run
-from syndicate.inputs import InputError
-from syndicate.processing import PageOutcome, process_page, process_stored
 
 Progress = Callable[[str, PageOutcome], None]
 
@@ -85,18 +84,19 @@ def reextract(
 ) -> Report:
     """Rebuild articles from the newest stored page of every URL (of one source, or all)."""
     with session_scope(engine) as session:
-        targets = [(p.id, p.source) for p in latest_pages(session, source_key)]
+        targets = latest_pages(session, source_key)
     report = Report()
-    for page_id, source in targets:
+    for target in targets:
         try:
-            rules = rules_of(source)
+            rules = rules_of(target.source)
         except KeyError:  # its source file was removed: the other sources still rebuild
-            outcome = PageOutcome("failed", f"source {source!r} is not in the catalog", None)
+            reason = f"source {target.source!r} is not in the catalog"
+            outcome = PageOutcome("failed", reason, None)
         else:
-            outcome = _committed(engine, partial(_rebuild, page_id, rules, registry, changed_at))
+            outcome = _committed(engine, partial(_rebuild, target.id, rules, registry, changed_at))
         report.add(outcome)
         if progress is not None:
-            progress(f"page {page_id}", outcome)
+            progress(f"page {target.id}", outcome)
     return report
 
 
@@ -114,7 +114,7 @@ def _rebuild(
     session: Session,
 ) -> PageOutcome:
     try:
-        page = load_page(session.execute(select(Page).where(Page.id == page_id)).scalar_one())
+        page = load_page(session, page_id)
     except StorageError as error:
         return PageOutcome("failed", error.reason, None)
     return process_stored(

@@ -8,9 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.paths import SOURCE_FIXTURES
+from tests.support.paths import FIXTURES, SOURCE_FIXTURES
 
-FIXTURES = Path(__file__).parent / "fixtures"
 SYNDICATE = str(Path(sys.executable).parent / "syndicate")
 SEED = FIXTURES / "seed" / "globalhappenings-putin-lukashenko.html"
 

@@ -12,6 +12,7 @@ from scrapy.utils.test import get_crawler
 from sqlalchemy import Engine, select
 
 from pipelines.incremental import IncrementalMiddleware
+from pipelines.processing import process_page
 from pipelines.store import StorePipeline
 from spiders.items import NotModified
 from spiders.registry import load_catalog
@@ -20,9 +21,8 @@ from storage.database import session_scope
 from storage.models import ArticleRow, Page
 from storage.records import FetchedPage
 from storage.repository import mark_not_modified
-from syndicate.processing import process_page
-from tests.storage.conftest import ELCOMERCIO, T0
-from tests.storage.pagegen import numbered_page
+from tests.support.pagegen import numbered_page
+from tests.support.sources import ELCOMERCIO, T0
 
 
 def stored(engine: Engine) -> str:

@@ -1,7 +1,7 @@
 """Page sets and source files for end-to-end crawls against the local news site.
 
-`aeb/` is the article extraction benchmark's 181 real pages (MIT, see `aeb/LICENSE`),
-copied from ../shared/bench/aeb; the other pages come from `tests/fixtures/`.
+The pages are the article extraction benchmark's 181 real pages (tests/site/aeb, MIT, see
+its LICENSE) and the saved pages in tests/fixtures and the built-in sources' fixtures.
 """
 
 from __future__ import annotations
@@ -14,14 +14,12 @@ from urllib.parse import urlsplit
 
 import lxml.html
 
+from devsite.pages import saved_page, variant
+from devsite.server import SitePage
 from extractors.page_files import read_page_file
-from syndicate.testsite import SitePage
-from syndicate.testsite_pages import saved_page, variant
-from tests.paths import EL_COMERCIO_PAGE, SOURCE_FIXTURES
+from tests.support.paths import AEB, EL_COMERCIO_PAGE, FIXTURES, SOURCE_FIXTURES
 
-SITE_DIR = Path(__file__).parent
-FIXTURES = SITE_DIR.parent / "fixtures"
-BUILTIN_SOURCES = SITE_DIR.parent.parent / "spiders" / "sources"
+BUILTIN_SOURCES = SOURCE_FIXTURES.parent
 START = datetime(2024, 1, 1, tzinfo=UTC)
 
 EL_COMERCIO_FILE = EL_COMERCIO_PAGE
@@ -57,8 +55,8 @@ def el_comercio_source(base: str, key: str = "elcomercio-local") -> str:
     return text.split("[[fixtures]]")[0]
 
 
-def shared_pages() -> list[SitePage]:
-    """Every real article page in ../shared: the 181 AEB pages and the fixture pages."""
+def real_pages() -> list[SitePage]:
+    """Every real article page in the repository: the 181 AEB pages and the fixture pages."""
     found = [(path, url) for path, url in _aeb_pages()] + _fixture_pages()
     pages = []
     for number, (path, url) in enumerate(found):
@@ -69,8 +67,8 @@ def shared_pages() -> list[SitePage]:
 
 
 def _aeb_pages() -> list[tuple[Path, str]]:
-    truth = json.loads((SITE_DIR / "aeb" / "ground-truth.json").read_text(encoding="utf-8"))
-    return [(SITE_DIR / "aeb" / "html" / f"{key}.html.gz", v["url"]) for key, v in truth.items()]
+    truth = json.loads((AEB / "ground-truth.json").read_text(encoding="utf-8"))
+    return [(AEB / "html" / f"{key}.html.gz", v["url"]) for key, v in truth.items()]
 
 
 def _fixture_pages() -> list[tuple[Path, str]]:

@@ -1,10 +1,10 @@
 """The article-body scorer of the public extraction benchmarks (word 4-gram shingles).
 
-Same method as ../shared/bench/score.py, which the benchmark scripts call directly:
+Same method as the benchmark's own score.py (published with AEB):
 per page, true/false positives and negatives are normalised by the page's total, so long
 pages weigh no more than short ones; precision and recall are averaged over pages (a page
 with an empty prediction counts for recall only) and F1 is taken from the two means.
-Kept here so the quality gate in the test suite needs nothing outside the repository.
+Kept here so the quality gate and `benchmarks.extract_bench` need nothing outside the repository.
 """
 
 from __future__ import annotations

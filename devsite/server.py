@@ -22,7 +22,7 @@ from email.utils import format_datetime, parsedate_to_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-from syndicate.testsite_xml import Entry, news_sitemap, rss, sitemap, sitemap_index
+from devsite.listings import Entry, news_sitemap, rss, sitemap, sitemap_index
 
 
 @dataclass(slots=True)

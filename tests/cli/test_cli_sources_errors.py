@@ -9,7 +9,7 @@ import pytest
 from typer.testing import CliRunner
 
 from syndicate.cli import app
-from tests.paths import EL_COMERCIO_PAGE
+from tests.support.paths import EL_COMERCIO_PAGE
 
 BROKEN = 'key = "Bad Key"\nname = "x"\n'
 

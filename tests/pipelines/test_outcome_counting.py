@@ -6,11 +6,11 @@ from __future__ import annotations
 from scrapy.statscollectors import MemoryStatsCollector
 from scrapy.utils.test import get_crawler
 
+from pipelines.backfill import Report
 from pipelines.outcomes import counts, failures, record
+from pipelines.processing import PageOutcome
 from storage.records import Outcome
 from storage.runs import COUNT_KEYS
-from syndicate.ingest import Report
-from syndicate.processing import PageOutcome
 
 PAGES: list[tuple[Outcome, str | None]] = [
     ("new", None),

@@ -12,7 +12,7 @@ from sqlalchemy.engine import make_url
 
 from storage.database import make_engine, session_scope, upgrade
 from storage.models import ArticleRow, CrawlRun
-from tests.storage.pagegen import write_pages
+from tests.support.pagegen import write_pages
 
 # The issue asks for 200 pages on PostgreSQL; SQLite serialises writers, so fewer pages
 # already show that BEGIN IMMEDIATE makes the second process wait instead of failing.

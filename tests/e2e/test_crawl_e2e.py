@@ -5,25 +5,25 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import uuid
 from collections import Counter
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, select, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import select
 
+from devsite.server import NewsSite, Trouble
 from storage.database import make_engine, session_scope
 from storage.models import ArticleRow, CrawlRun
-from syndicate.testsite import NewsSite, Trouble
-from tests.site import (
+from tests.support.databases import postgres_schema
+from tests.support.paths import REPOSITORY
+from tests.support.site_pages import (
     EL_COMERCIO_LISTINGS,
     el_comercio_pages,
     el_comercio_source,
     news_source,
-    shared_pages,
+    real_pages,
 )
 
 pytestmark = pytest.mark.e2e
@@ -119,7 +119,7 @@ def test_el_comercio_source_crawl_stores_once_skips_known_and_refreshes_changes(
 
 
 def test_crawl_of_every_shared_page_with_feeds_sitemaps_and_errors(tmp_path: Path) -> None:
-    pages = shared_pages()
+    pages = real_pages()
     by_path = {p.path: p for p in pages}
     spanish = next(p for p in pages if "/news/www.elmundo.es/" in p.path)
     trouble = Trouble(
@@ -181,7 +181,7 @@ def test_scrapy_list_and_scrapy_crawl_work_from_the_repository_root(
     el_comercio_site: tuple[NewsSite, Path], tmp_path: Path
 ) -> None:
     site, sources = el_comercio_site
-    root = Path(__file__).resolve().parent.parent
+    root = REPOSITORY
     scrapy = str(Path(sys.executable).parent / "scrapy")
     env = {**os.environ, "SYNDICATE_SOURCES_DIR": str(sources)}
     listed = subprocess.run(
@@ -247,17 +247,8 @@ def test_since_expands_dated_sitemaps_and_limit_caps_article_pages(
 @pytest.fixture
 def postgres_schema_url(postgres_url: str) -> Iterator[str]:
     """A throwaway schema in the test PostgreSQL database, as a URL (dropped afterwards)."""
-    schema = f"crawl_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(postgres_url)
-    with admin.begin() as conn:
-        conn.execute(text(f"CREATE SCHEMA {schema}"))
-    url = make_url(postgres_url).update_query_dict({"options": f"-csearch_path={schema}"})
-    try:
-        yield url.render_as_string(hide_password=False)
-    finally:
-        with admin.begin() as conn:
-            conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
-        admin.dispose()
+    with postgres_schema(postgres_url) as url:
+        yield url
 
 
 @pytest.mark.postgres

@@ -10,7 +10,7 @@ import random
 import re
 from pathlib import Path
 
-from tests.paths import EL_COMERCIO_PAGE
+from tests.support.paths import EL_COMERCIO_PAGE
 
 TEMPLATE = EL_COMERCIO_PAGE
 SLUG = (

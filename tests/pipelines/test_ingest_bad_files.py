@@ -11,12 +11,12 @@ from sqlalchemy import Engine, select
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
+from pipelines.backfill import ingest_pages
+from pipelines.saved_pages import iter_pages
 from storage.database import session_scope
 from storage.models import ArticleRow
-from syndicate.ingest import ingest_pages
-from syndicate.inputs import iter_pages
-from tests.storage.conftest import ELCOMERCIO, T0
-from tests.storage.pagegen import numbered_page
+from tests.support.pagegen import numbered_page
+from tests.support.sources import ELCOMERCIO, T0
 
 
 def write_warc(path: Path, pages: list[tuple[str, bytes, str | None]]) -> None:

@@ -7,8 +7,8 @@ from datetime import UTC, datetime
 
 from feedgen.feed import FeedGenerator
 
+from devsite.listings import news_sitemap, rss, sitemap, sitemap_index
 from spiders.discovery import Link, parse_listing, parse_w3c_date, robots_sitemaps
-from syndicate.testsite_xml import news_sitemap, rss, sitemap, sitemap_index
 
 WHEN = datetime(2024, 10, 15, 6, 22, 57, tzinfo=UTC)
 ENTRIES = [

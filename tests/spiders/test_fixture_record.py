@@ -11,7 +11,7 @@ import pytest
 
 from spiders.fixture_record import record_fixture
 from spiders.registry import SourceCatalog, load_catalog, read_source_file
-from tests.paths import EL_COMERCIO_PAGE
+from tests.support.paths import EL_COMERCIO_PAGE
 
 BUILTIN = load_catalog()
 ELMUNDO = BUILTIN.get("elmundo")

@@ -17,6 +17,7 @@ from scrapy.utils.test import get_crawler
 from twisted.internet.error import ConnectionRefusedError
 from twisted.python.failure import Failure
 
+from devsite.listings import sitemap
 from extractors.page_files import read_page_file
 from pipelines.incremental import IncrementalMiddleware
 from pipelines.store import StorePipeline
@@ -24,11 +25,9 @@ from spiders.items import NotModified, PageFailure, RawPage
 from spiders.loader import SourceSpiderLoader
 from spiders.registry import load_catalog
 from spiders.source_spider import META_ARTICLE, META_MODIFIED, SourceSpider, make_spider_class
-from syndicate.testsite_xml import sitemap
-from tests.paths import EL_COMERCIO_PAGE
+from tests.support.paths import EL_COMERCIO_PAGE, FIXTURES
 
 CATALOG = load_catalog()
-FIXTURES = Path(__file__).parent / "fixtures"
 ARTICLE = (
     "https://elcomercio.pe/politica/justicia/kenji-fujimori-juicio-contra-excongresista-por-"
     "presunta-compra-de-votos-continuara-el-18-de-mayo-pedro-pablo-kuczynski-ppk-fiscalia-"
