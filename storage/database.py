@@ -12,7 +12,7 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.orm import Session, sessionmaker
 
 DEFAULT_DATABASE_URL = "sqlite:///syndicate.db"
@@ -77,13 +77,18 @@ def upgrade(url_or_engine: str | Engine) -> None:
     engine = make_engine(url_or_engine) if isinstance(url_or_engine, str) else url_or_engine
     config = alembic_config()
     with engine.begin() as connection:
-        if connection.dialect.name == "postgresql":
-            # Two processes starting on a fresh database: the second waits, then finds head.
-            connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
+        lock_migrations(connection)
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
     if isinstance(url_or_engine, str):
         engine.dispose()
+
+
+def lock_migrations(connection: Connection) -> None:
+    """On PostgreSQL, hold the migration lock for the transaction: two processes starting on
+    a fresh database migrate one after the other, and the second finds head."""
+    if connection.dialect.name == "postgresql":
+        connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
 
 
 @contextmanager
