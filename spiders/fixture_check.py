@@ -1,7 +1,8 @@
 """Run a source's saved pages through the real extractor and compare with their expected JSON.
 
-Used by `syndicate sources test` and the parametrized test over every source: a source
+Used by `syndicate sources test` and the parametrized test over every fixture: a source
 whose site changed shows up here as a concrete list of differences, before any crawl.
+With `update`, the recorded article is rewritten instead (the reviewed assertions still apply).
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from pathlib import Path
 from typing import Any
 
 from extractors.article import Article
@@ -17,34 +19,50 @@ from extractors.extract import extract
 from extractors.page_files import read_page_file
 from extractors.source_rules import PublisherRegistry
 from spiders.config import Fixture, SourceConfig
+from spiders.snapshots import compare_snapshot, update_snapshot
 
 
 @dataclass(slots=True)
 class FixtureResult:
-    """One fixture's verdict: what differs from the expected output (empty = passed)."""
+    """One fixture's verdict: what differs from the expected output (empty = passed).
+
+    `updated` is None unless the snapshot was rewritten (True) or already current (False).
+    """
 
     source: str
     page: str
     differences: list[str] = field(default_factory=list)
+    updated: bool | None = None
 
     @property
     def passed(self) -> bool:
         return not self.differences
 
+    @property
+    def status(self) -> str:
+        """`ok` / `DIFFERS`, or `updated` / `unchanged` once the snapshot was written."""
+        if self.updated is not None:
+            return "updated" if self.updated else "unchanged"
+        return "ok" if self.passed else "DIFFERS"
 
-def check_source(config: SourceConfig, registry: PublisherRegistry) -> list[FixtureResult]:
+
+def check_source(
+    config: SourceConfig, registry: PublisherRegistry, *, update: bool = False
+) -> list[FixtureResult]:
     """Every fixture of one source; a source without fixtures gets one failing result."""
     if not config.fixtures:
         return [FixtureResult(config.key, "(none)", ["source has no [[fixtures]]"])]
-    return [check_fixture(config, fixture, registry) for fixture in config.fixtures]
+    return [check_fixture(config, fixture, registry, update=update) for fixture in config.fixtures]
 
 
 def check_fixture(
-    config: SourceConfig, fixture: Fixture, registry: PublisherRegistry
+    config: SourceConfig, fixture: Fixture, registry: PublisherRegistry, *, update: bool = False
 ) -> FixtureResult:
+    """No `fetched_at`: relative dates stay unresolved, so the result never depends on the clock."""
     result = FixtureResult(config.key, fixture.page)
+    expected_path = config.fixture_path(fixture.expected)
     try:
-        expected = json.loads(config.fixture_path(fixture.expected).read_text(encoding="utf-8"))
+        expected = json.loads(expected_path.read_text(encoding="utf-8"))
         html = read_page_file(config.fixture_path(fixture.page))
     except (OSError, ValueError) as exc:
         result.differences.append(f"cannot read fixture: {exc}")
@@ -54,12 +72,30 @@ def check_fixture(
     except ExtractionError as exc:
         result.differences.append(f"extraction failed: {exc.reason}")
         return result
-    result.differences.extend(compare(article, expected))
+    if update:
+        _update(result, expected_path, article)
+        result.differences.extend(compare_reviewed(article, expected))
+    else:
+        result.differences.extend(compare(article, expected))
     return result
 
 
+def _update(result: FixtureResult, path: Path, article: Article) -> None:
+    """Record `article` as the snapshot; what a person reviewed is still compared after."""
+    try:
+        result.updated = update_snapshot(path, article)
+    except OSError as exc:
+        result.differences.append(f"cannot write the snapshot: {exc}")
+
+
 def compare(article: Article, expected: dict[str, Any]) -> list[str]:
-    """Differences between an extracted article and the expected fields, one line each."""
+    """Differences between an extracted article and the expected file, one line each: the
+    reviewed assertions first, then each field of the recorded article that changed."""
+    return compare_reviewed(article, expected) + compare_snapshot(article, expected)
+
+
+def compare_reviewed(article: Article, expected: dict[str, Any]) -> list[str]:
+    """Differences from what a person checked (title, date, authors, snippets)."""
     problems: list[str] = []
     if "title" in expected and _norm(article.title) != _norm(expected["title"]):
         problems.append(f"title: expected {expected['title']!r}, got {article.title!r}")

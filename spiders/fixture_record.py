@@ -2,14 +2,15 @@
 
 The expected JSON holds what a person should check by eye (title, date, authors, and the
 openings of the first, middle and last paragraphs); edit it where the extractor is wrong
-and add `must_not_contain` snippets of the page's boilerplate.
+and add `must_not_contain` snippets of the page's boilerplate. Its "article" is the whole
+extraction, so any later change to any field shows up in `syndicate sources test`.
 """
 
 from __future__ import annotations
 
-import json
 import shutil
 from pathlib import Path
+from typing import Any
 
 import tomli_w
 
@@ -19,6 +20,7 @@ from extractors.page_files import read_page_file
 from extractors.source_rules import PublisherRegistry
 from spiders.config import Fixture, SourceConfig
 from spiders.registry import SourceFileError, read_source_file, source_files
+from spiders.snapshots import dump_expected, with_snapshot
 
 SNIPPET_WORDS = 8
 
@@ -36,10 +38,7 @@ def record_fixture(
     entry = Fixture(page=f"fixtures/{saved.name}", expected=f"fixtures/{expected.name}", url=url)
     if saved.resolve() != page.resolve():
         shutil.copyfile(page, saved)
-    expected.write_text(
-        json.dumps(expectation(article, page.name), ensure_ascii=False, indent=2) + "\n",
-        encoding="utf-8",
-    )
+    expected.write_text(dump_expected(expectation(article, page.name)), encoding="utf-8")
     if entry.page not in {fixture.page for fixture in config.fixtures}:
         text = config.path.read_text(encoding="utf-8").rstrip("\n")
         table = tomli_w.dumps(entry.model_dump())  # escapes quotes and backslashes in the URL
@@ -84,11 +83,11 @@ def _claimed_by_others(config: SourceConfig) -> set[str]:
     return names
 
 
-def expectation(article: Article, file_name: str) -> dict[str, object]:
-    """The fields a reviewer checks, from the article as extracted now."""
+def expectation(article: Article, file_name: str) -> dict[str, Any]:
+    """The fields a reviewer checks, then the whole article, as extracted now."""
     paragraphs = [p for p in article.text.split("\n\n") if p.strip()]
     picks = [paragraphs[0], paragraphs[len(paragraphs) // 2], paragraphs[-1]] if paragraphs else []
-    return {
+    reviewed = {
         "url": article.url,
         "file": file_name,
         "title": article.title,
@@ -98,3 +97,4 @@ def expectation(article: Article, file_name: str) -> dict[str, object]:
         "must_not_contain": [],
         "origin": "recorded by `syndicate sources record`; review before committing",
     }
+    return with_snapshot(reviewed, article)
