@@ -6,6 +6,9 @@ sitemap) made from those pages, a section page, and the awkward cases a real cra
 meets: a 301 redirect, a 404, a 500, a slow page, a page with a wrong charset header.
 Article pages answer conditional requests (ETag / Last-Modified), and every request is
 logged so tests can check what a crawl fetched.
+
+With a `public_origin` (the demo's http://demo.localhost) its URLs do not depend on the
+port: the server is then an HTTP proxy for that one origin.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from datetime import UTC, datetime
 from email.utils import format_datetime, parsedate_to_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
+from urllib.parse import urlsplit
 
 from devsite.listings import Entry, news_sitemap, rss, sitemap, sitemap_index
 
@@ -57,18 +61,26 @@ class Trouble:
 
 
 class NewsSite:
-    """The site's content and access log; `serve()` runs it on an ephemeral port."""
+    """The site's content and access log; `serve()` runs it on an ephemeral port.
+
+    `base_url` is the origin its links, feeds and sitemaps use: `public_origin` when given
+    (reach it through `address` as an HTTP proxy), else `address`, the listening address.
+    """
 
     def __init__(
         self,
         pages: list[SitePage],
         trouble: Trouble | None = None,
         listings: dict[str, str] | None = None,
+        *,
+        public_origin: str = "",
     ) -> None:
         self.pages = {page.path: page for page in pages}
         self.trouble = trouble or Trouble()
         self.listings = DEFAULT_LISTINGS if listings is None else listings
-        self.base_url = ""
+        self.public_origin = public_origin.rstrip("/")
+        self.base_url = self.public_origin
+        self.address = ""
         self._log: list[tuple[str, int]] = []
         self._lock = threading.Lock()
 
@@ -96,7 +108,8 @@ class NewsSite:
         """Run the site in a background thread on 127.0.0.1 for the duration of the block."""
         server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
         server.daemon_threads = True
-        self.base_url = f"http://127.0.0.1:{server.server_address[1]}"
+        self.address = f"http://127.0.0.1:{server.server_address[1]}"
+        self.base_url = self.public_origin or self.address
         thread = threading.Thread(target=server.serve_forever, name="newssite", daemon=True)
         thread.start()
         try:
@@ -105,6 +118,20 @@ class NewsSite:
             server.shutdown()
             server.server_close()
             thread.join(timeout=5)
+
+    def local_path(self, target: str) -> str | None:
+        """The path (and query) a request target asks for; None for another origin's URL.
+
+        Clients send a path to a server but the whole URL to a proxy; only this site's
+        own URLs are answered, so the server is no open proxy.
+        """
+        if target.startswith("/"):
+            return target
+        parts = urlsplit(target)
+        ours = {_origin(url) for url in (self.base_url, self.address) if url}
+        if not parts.hostname or _origin(target) not in ours:
+            return None
+        return (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
 
     def respond(self, path: str, headers: Any) -> tuple[int, dict[str, str], bytes]:
         """Status, headers and body for a GET of `path` (the whole site's routing)."""
@@ -181,6 +208,18 @@ CHILDREN = {
     "/news-sitemap.xml": "news",
 }
 TROUBLE_IN_FEED = 3
+# The answer to a proxy request for a URL of another site.
+OTHER_ORIGIN = (404, {"Content-Type": "text/plain"}, b"not served here: not this site's URL")
+
+
+def _origin(url: str) -> tuple[str, str, int | None]:
+    """Scheme, host and port (80 when implicit): equal for all spellings of one origin."""
+    parts = urlsplit(url)
+    try:
+        port = parts.port or (80 if parts.scheme == "http" else None)
+    except ValueError:  # a port that is not a number: matches no origin of ours
+        return ("", "", None)
+    return (parts.scheme.lower(), (parts.hostname or "").lower(), port)
 
 
 def _not_modified_since(headers: Any, page: SitePage) -> bool:
@@ -209,9 +248,10 @@ def _handler_for(site: NewsSite) -> type[BaseHTTPRequestHandler]:
         protocol_version = "HTTP/1.1"
 
         def do_GET(self) -> None:
-            status, headers, body = site.respond(self.path, self.headers)
+            path = site.local_path(self.path)
+            status, headers, body = site.respond(path, self.headers) if path else OTHER_ORIGIN
             with site._lock:
-                site._log.append((self.path, status))
+                site._log.append((path or self.path, status))
             self.send_response(status)
             for name, value in headers.items():
                 self.send_header(name, value)

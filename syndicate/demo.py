@@ -19,6 +19,10 @@ from spiders.registry import BUILTIN_DIR
 FIXTURES = BUILTIN_DIR / "fixtures"
 DEMO_PAGES = Path(__file__).parent / "demo_pages"
 DEMO_KEY = "demo"
+# Where the demo site is published, whatever port it runs on: stored URLs stay the same from
+# one run to the next, so rerunning the demo finds its articles unchanged (RFC 6761 keeps
+# .localhost for loopback; the crawl reaches it through the server as an HTTP proxy).
+DEMO_ORIGIN = "http://demo.localhost"
 START = datetime(2024, 1, 1, tzinfo=UTC)
 
 
@@ -32,7 +36,8 @@ def demo_site() -> NewsSite:
         host = urlsplit(url).hostname or "unknown"
         modified = START + timedelta(hours=number)
         pages.append(saved_page(file, url, modified, prefix=f"/news/{host}"))
-    return NewsSite(pages, Trouble(missing=["/news/gone.example/deleted-story.html"]))
+    trouble = Trouble(missing=["/news/gone.example/deleted-story.html"])
+    return NewsSite(pages, trouble, public_origin=DEMO_ORIGIN)
 
 
 def _read(expected: Path) -> tuple[Path, str]:
@@ -40,8 +45,8 @@ def _read(expected: Path) -> tuple[Path, str]:
     return FIXTURES / data["file"], str(data["url"])
 
 
-def demo_source(base: str) -> str:
-    """The demo source file: the local site's feed, robots.txt sitemaps and homepage."""
+def demo_source(base: str = DEMO_ORIGIN) -> str:
+    """The demo source file: the demo site's feed, robots.txt sitemaps and homepage."""
     return f"""# Written by `syndicate demo` for its local test site.
 key = "{DEMO_KEY}"
 name = "Demo News"

@@ -12,6 +12,7 @@ from pathlib import Path
 import typer
 from rich.table import Table
 from scrapy.crawler import CrawlerProcess
+from scrapy.settings import Settings
 
 from spiders.registry import extra_source_dir
 from storage.database import make_engine, session_scope
@@ -20,6 +21,7 @@ from syndicate.commands.crawl_cmd import crawl_settings, report, usable_database
 from syndicate.commands.db_cmd import DbOption
 from syndicate.console import console
 from syndicate.demo import DEMO_KEY, demo_site, demo_source
+from syndicate.demo_proxy import demo_proxy_settings
 
 
 def register(app: typer.Typer) -> None:
@@ -34,19 +36,26 @@ def demo(
     site = demo_site()
     with tempfile.TemporaryDirectory() as folder, site.serve(), extra_source_dir(Path(folder)):
         Path(folder, f"{DEMO_KEY}.toml").write_text(demo_source(site.base_url), encoding="utf-8")
-        typer.echo(f"Serving {len(site.pages)} saved pages at {site.base_url}; crawling…")
-        settings = crawl_settings(database=url, limit=0, since=None, refresh=True)
-        settings.setdict(
-            {"AUTOTHROTTLE_ENABLED": False, "DOWNLOAD_DELAY": 0, "LOG_LEVEL": "WARNING"},
-            priority="cmdline",
+        typer.echo(
+            f"Serving {len(site.pages)} saved pages as {site.base_url} "
+            f"(through {site.address}); crawling…"
         )
-        process = CrawlerProcess(settings)
+        process = CrawlerProcess(demo_settings(url, site.address))
         process.crawl(DEMO_KEY)
         process.start()
     report(url, [DEMO_KEY])
     console().print(f"Stored articles of source {DEMO_KEY!r}:")
     console().print(stored_table(url))
     typer.echo(f"Stored in {url}. Next: syndicate runs {DEMO_KEY} --db {url}")
+
+
+def demo_settings(database: str, proxy: str) -> Settings:
+    """The crawl's settings: quick (no delays), quiet, every request through the demo server."""
+    settings = crawl_settings(database=database, limit=0, since=None, refresh=True)
+    quick = {"AUTOTHROTTLE_ENABLED": False, "DOWNLOAD_DELAY": 0, "LOG_LEVEL": "WARNING"}
+    middlewares = settings.getdict("DOWNLOADER_MIDDLEWARES")
+    settings.setdict(quick | demo_proxy_settings(proxy, middlewares), priority="cmdline")
+    return settings
 
 
 def stored_table(url: str) -> Table:
