@@ -10,7 +10,10 @@ from extractors.cleaning import Credit
 from extractors.source_rules import PublisherRegistry, SourceRules, name_key
 from extractors.urls import host_of
 
+# A credit link with this many path segments (/section/story) is a story, not a homepage.
 _MIN_ARTICLE_PATH_SEGMENTS = 2
+# A path segment with this many hyphens is a story slug (/minister-resigns-after-vote).
+_MIN_SLUG_HYPHENS = 3
 
 
 def build_attribution(
@@ -74,4 +77,6 @@ def _credit_origin(
 def _looks_like_article(link: str) -> bool:
     """A credit link to a story, not to a homepage or section front."""
     segments = [s for s in urlsplit(link).path.split("/") if s]
-    return len(segments) >= _MIN_ARTICLE_PATH_SEGMENTS or any(s.count("-") >= 3 for s in segments)
+    return len(segments) >= _MIN_ARTICLE_PATH_SEGMENTS or any(
+        s.count("-") >= _MIN_SLUG_HYPHENS for s in segments
+    )

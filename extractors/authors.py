@@ -16,7 +16,10 @@ _NOT_PEOPLE = {
 _SPLIT = re.compile(r"\s*(?:,|;|\||&|\band\b|\by\b|/)\s*")
 _PREFIX = re.compile(r"^(by|por|written by|escrito por|autor(a)?:?|author:?)\s+", re.IGNORECASE)
 _DIGITS = re.compile(r"\d")
+# A person's or desk's name has at most this many words; more is a sentence, not a name.
 _MAX_NAME_WORDS = 6
+# Site names at least this long drop author names containing them; shorter ones match by chance.
+_MIN_SITE_NAME_CHARS = 6
 
 
 def clean_authors(candidates: Iterable[str], *, not_names: Iterable[str] = ()) -> list[str]:
@@ -35,7 +38,9 @@ def clean_authors(candidates: Iterable[str], *, not_names: Iterable[str] = ()) -
 
 def _is_excluded(key: str, site_names: set[str]) -> bool:
     """Account names, and names built on the site's own name ("Noticias El Comercio Perú")."""
-    return key in _NOT_PEOPLE or any(len(name) >= 6 and name in key for name in site_names)
+    return key in _NOT_PEOPLE or any(
+        len(name) >= _MIN_SITE_NAME_CHARS and name in key for name in site_names
+    )
 
 
 def _split(value: str) -> list[str]:

@@ -15,13 +15,28 @@ from extractors.article import Removed
 from extractors.blocks import Block
 from extractors.rule_files import LineRule, RuleSet
 
+# Longer blocks that open with a teaser label are paragraphs, never teasers.
 _TEASER_MAX_WORDS = 60
+# A teaser label with nothing after it ("READ ALSO") is a teaser only up to this many words.
+_BARE_TEASER_MAX_WORDS = 4
+# Text after a teaser label at most this long, with no full stop, reads as a headline.
 _HEADLINE_MAX_WORDS = 25
-_DUPLICATE_MIN_WORDS = 15  # shorter repeats are legitimate (interview questions, menu items)
+# Shorter repeated paragraphs are legitimate (interview questions, menu items) and stay.
+_DUPLICATE_MIN_WORDS = 15
+# After a box label, items at most this long are the box's links.
 _BOX_ITEM_MAX_WORDS = 20
+# A box label stands alone, so longer blocks are not matched against the labels (cheaper).
 _BOX_LABEL_MAX_WORDS = 8
+# Credit lines and bylines are read only in the first block and the last three, where they live.
 _CREDIT_ZONE = 3
-_MIN_NAME_BEFORE_STOP = 5  # shorter text before ". " is an abbreviation ("St. Louis")  # credit lines are read only among the first block and the last few
+# A credited name ends at ". " unless fewer than this many characters precede it ("St. Louis").
+_MIN_NAME_BEFORE_STOP = 5
+# The title repeated as one of the first three blocks is dropped.
+_TITLE_REPEAT_BLOCKS = 3
+# A block at most this long that is only an author's name is a byline.
+_AUTHOR_LINE_MAX_WORDS = 8
+# Datelines ("LIMA (EFE).-") are looked for in the first two blocks, the lead.
+_DATELINE_BLOCKS = 2
 _HAS_LETTER = re.compile(r"[^\W\d_]")
 
 
@@ -79,7 +94,7 @@ def clean_blocks(
             result.removed.append(Removed(block.text, reason))
             continue
         context.seen.add(key)
-        if index < 2:
+        if index < _DATELINE_BLOCKS:
             _note_dateline(block, rules, result)
         result.blocks.append(block)
     return result
@@ -92,9 +107,9 @@ def _block_reason(
     in_credit_zone = index == 0 or index > context.last_index - _CREDIT_ZONE
     if reason := _reason(block, rules, result, in_credit_zone=in_credit_zone):
         return reason
-    if index < 3 and key == context.title_key:
+    if index < _TITLE_REPEAT_BLOCKS and key == context.title_key:
         return "title repeated in body"
-    if block.words <= 8 and key in context.author_keys:
+    if block.words <= _AUTHOR_LINE_MAX_WORDS and key in context.author_keys:
         return "byline: author's name alone"
     if block.kind == "p" and block.words >= _DUPLICATE_MIN_WORDS and key in context.seen:
         return "duplicate block (caption or pull quote repeating the text)"
@@ -132,7 +147,7 @@ def _is_teaser(block: Block, rules: RuleSet) -> bool:
         return False
     rest = (match.group("rest") or "").strip()
     if not rest:
-        return block.words <= 4
+        return block.words <= _BARE_TEASER_MAX_WORDS
     # Editors set teaser labels in capitals ("LEE TAMBIÉN:") and follow them with a headline,
     # which has no full stop; "Related: the minister said …, she added." is a sentence.
     return match.group("label").isupper() or (

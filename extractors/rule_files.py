@@ -11,6 +11,10 @@ from importlib import resources
 from extractors.errors import ExtractionError
 
 _FLAGS = re.IGNORECASE | re.UNICODE | re.DOTALL
+# A rules-file entry without `max_words` matches blocks up to this many words.
+_DEFAULT_MAX_WORDS = 40
+# A source's own boilerplate patterns (SourceRules.boilerplate) match blocks up to this long.
+_SOURCE_RULE_MAX_WORDS = 60
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,7 +58,7 @@ def _line_rules(entries: list[dict[str, object]], where: str) -> list[LineRule]:
         LineRule(
             _compile(str(entry["pattern"]), where),
             str(entry.get("reason", "boilerplate")),
-            int(str(entry.get("max_words", 40))),
+            int(str(entry.get("max_words", _DEFAULT_MAX_WORDS))),
         )
         for entry in entries
     ]
@@ -80,7 +84,7 @@ def load_rules(extra: tuple[tuple[str, str], ...] = ()) -> RuleSet:
         credits += _line_rules(data.get("credit", []), where)
         bylines += _line_rules(data.get("byline", []), where)
         datelines += [_compile(rule["pattern"], where) for rule in data.get("dateline", [])]
-    lines += [LineRule(_compile(p, "source rules"), r, 60) for p, r in extra]
+    lines += [LineRule(_compile(p, "source rules"), r, _SOURCE_RULE_MAX_WORDS) for p, r in extra]
     separator = r"(?:\s*[:|»›>]+|\s+[-–—]+\s|\s*\.{3})"
     return RuleSet(
         teaser=_compile(

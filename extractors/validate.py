@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from extractors.article import Article
 
+# Fewer words than this is not an article (video-only page, stub); callers may pass their own.
 MIN_WORDS = 40
+# The index-page check needs at least this many paragraphs to judge their average length.
+_INDEX_MIN_PARAGRAPHS = 5
+# Paragraphs averaging fewer words than this (counted as word_count does) are link-like lines.
+_INDEX_MAX_AVERAGE_WORDS = 6
 
 
 def rejection_reason(article: Article, *, min_words: int = MIN_WORDS) -> str | None:
@@ -16,6 +21,9 @@ def rejection_reason(article: Article, *, min_words: int = MIN_WORDS) -> str | N
     if not article.title:
         return "no title"
     paragraphs = article.text.split("\n\n")
-    if len(paragraphs) >= 5 and article.word_count / len(paragraphs) < 6:
+    if (
+        len(paragraphs) >= _INDEX_MIN_PARAGRAPHS
+        and article.word_count / len(paragraphs) < _INDEX_MAX_AVERAGE_WORDS
+    ):
         return "index page: only short link-like lines"
     return None

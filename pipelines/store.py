@@ -6,6 +6,7 @@ page and an ingested file give the same article. One page's error never stops th
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
@@ -22,6 +23,8 @@ from spiders.registry import load_catalog
 from storage.database import session_scope
 from storage.records import FetchedPage, Outcome
 from storage.repository import mark_not_modified
+
+logger = logging.getLogger(__name__)
 
 
 class StorePipeline:
@@ -68,7 +71,7 @@ class StorePipeline:
             with session_scope(self.engine) as session:
                 mark_not_modified(session, item.url, self.clock())
         except Exception as exc:  # a database error on one page must not end the crawl
-            self.crawler.spider.logger.error("marking %s seen failed: %r", item.url, exc)  # type: ignore[union-attr]
+            logger.error("marking %s seen failed: %r", item.url, exc)
             return "failed", f"store error: {type(exc).__name__}"
         return "unchanged", None
 
@@ -79,12 +82,10 @@ class StorePipeline:
             with session_scope(self.engine) as session:
                 result = process_page(session, page, self.rules, self.registry)
         except Exception as exc:  # a database error on one page must not end the crawl
-            self.crawler.spider.logger.error("storing %s failed: %r", item.url, exc)  # type: ignore[union-attr]
+            logger.error("storing %s failed: %r", item.url, exc)
             return "failed", f"store error: {type(exc).__name__}"
         add_time(self.crawler.stats, "extract", result.extract_seconds)
         add_time(self.crawler.stats, "store", result.store_seconds)
         if result.outcome in ("dropped", "failed"):
-            self.crawler.spider.logger.info(  # type: ignore[union-attr]
-                "%s %s: %s", result.outcome, item.url, result.reason
-            )
+            logger.info("%s %s: %s", result.outcome, item.url, result.reason)
         return result.outcome, result.reason

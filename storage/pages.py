@@ -141,4 +141,5 @@ def prune_pages(session: Session, *, before: datetime) -> int:
     """Delete pages fetched before `before`, except those current articles were built from."""
     in_use = select(ArticleRow.page_id).where(ArticleRow.page_id.is_not(None))
     stmt = delete(Page).where(Page.fetched_at < before, Page.id.not_in(in_use))
+    # execute() is typed as returning Result, which has no rowcount; a DELETE gives a CursorResult.
     return int(session.execute(stmt).rowcount)  # type: ignore[attr-defined]  # CursorResult
