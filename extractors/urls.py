@@ -54,13 +54,20 @@ def _keeps(name: str, value: str) -> bool:
 
 
 def host_of(url: str | None) -> str:
-    """The URL's host, lower-cased and without `www.` ("" when there is none)."""
-    return (urlsplit(url or "").hostname or "").removeprefix("www.")
+    """The URL's host, lower-cased and without `www.` ("" when there is none or it is broken)."""
+    try:
+        return (urlsplit(url or "").hostname or "").removeprefix("www.")
+    except ValueError:  # e.g. "http://[::1/x": an unclosed IPv6 bracket
+        return ""
 
 
 def absolute(url: str | None, base: str) -> str | None:
-    """`url` resolved against the page URL; None for empty or non-http values."""
+    """`url` resolved against the page URL; None for empty, broken or non-http values, so one
+    bad metadata URL drops that field and never the article."""
     if not url:
         return None
-    joined = urljoin(base, url.strip())
+    try:
+        joined = urljoin(base, url.strip())
+    except ValueError:  # e.g. "http://[::1/x.jpg": an unclosed IPv6 bracket
+        return None
     return joined if joined.startswith(("http://", "https://")) else None

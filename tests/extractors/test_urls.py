@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from extractors.extract import extract
 from extractors.urls import InvalidURLError, canonical_url
+from tests.support.html_pages import article_page
 
 ARTICLE = "https://elcomercio.pe/politica/congreso-aprueba-noticia/"
 
@@ -44,3 +46,19 @@ def test_meaningful_parts_are_kept(url: str, expected: str) -> None:
 def test_non_web_urls_are_refused(url: str) -> None:
     with pytest.raises(InvalidURLError, match="not an absolute http"):
         canonical_url(url)
+
+
+@pytest.mark.parametrize(
+    "head",
+    [
+        '<meta property="og:image" content="http://[::1/x.jpg">',
+        '<link rel="canonical" href="http://[::1/story">',
+        '<meta property="og:url" content="https://[broken/">',
+    ],
+)
+def test_one_broken_metadata_url_drops_that_field_not_the_article(head: str) -> None:
+    url = "https://agg.example/nota/"
+    article = extract(article_page(head=head).encode(), url)
+    assert article.word_count > 40
+    assert article.image is None
+    assert article.canonical_url == url
