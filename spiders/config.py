@@ -7,20 +7,21 @@ instead of silently crawling nothing.
 from __future__ import annotations
 
 import re
+from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Annotated
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from apscheduler.triggers.cron import CronTrigger
 from cssselect import HTMLTranslator, SelectorError
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from extractors.source_rules import SourceRules
 from spiders.dated import placeholder_problem
+from spiders.durations import parse_duration
 
 _LANGUAGE = re.compile(r"^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$")
-_INTERVAL = re.compile(r"^\d+[smhd]$")
-_CRON_FIELDS = 5
 
 NonEmpty = Annotated[str, Field(min_length=1)]
 
@@ -122,30 +123,48 @@ class Extraction(_Model):
 
 
 class Crawl(_Model):
-    """Politeness for this source: seconds between requests and parallel requests per site."""
+    """Politeness for this source (seconds between requests, parallel requests per site) and
+    how long one crawl may run before it is stopped (default: SYNDICATE_TIME_LIMIT)."""
 
     delay: float = Field(default=1.0, ge=0)
     concurrency: int = Field(default=2, ge=1, le=32)
+    time_limit: str | None = None
+
+    @field_validator("time_limit")
+    @classmethod
+    def _time_limit(cls, value: str | None) -> str | None:
+        if value is not None:
+            parse_duration(value)
+        return value
+
+    def time_limit_seconds(self) -> int | None:
+        return parse_duration(self.time_limit) if self.time_limit else None
 
 
 class Schedule(_Model):
-    """How often `syndicate schedule` crawls the source: an interval ("30m") or a cron line."""
+    """How often `syndicate schedule` crawls the source: an interval ("30m") or a cron line
+    (validated by APScheduler's cron parser, which the scheduler then runs), plus an optional
+    random `jitter` so that many sources on one schedule do not start at the same second."""
 
     interval: str | None = None
     cron: str | None = None
+    jitter: str | None = None
 
-    @field_validator("interval")
+    @field_validator("interval", "jitter")
     @classmethod
-    def _interval(cls, value: str | None) -> str | None:
-        if value is not None and not _INTERVAL.match(value):
-            raise ValueError(f"interval {value!r} is not like '30m', '2h' or '1d'")
+    def _duration(cls, value: str | None) -> str | None:
+        if value is not None:
+            parse_duration(value)
         return value
 
     @field_validator("cron")
     @classmethod
     def _cron(cls, value: str | None) -> str | None:
-        if value is not None and len(value.split()) != _CRON_FIELDS:
-            raise ValueError(f"cron {value!r} needs 5 fields (minute hour day month weekday)")
+        if value is not None:
+            try:
+                CronTrigger.from_crontab(value, timezone="UTC")
+            except ValueError as exc:
+                raise ValueError(f"cron {value!r}: {exc}") from None
         return value
 
     @model_validator(mode="after")
@@ -169,7 +188,11 @@ class Fixture(_Model):
 
 
 class SourceConfig(_Model):
-    """One validated source file; `path` is where it was read from (for errors and fixtures)."""
+    """One validated source file. `path` is the file on disk (None inside a zipped egg), where
+    `sources record` and `--update` write; `folder` is where it was read from, on disk or in
+    the egg, and where its fixtures are read from."""
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
 
     key: str = Field(pattern=r"^[a-z0-9_-]+$")
     name: NonEmpty
@@ -183,6 +206,7 @@ class SourceConfig(_Model):
     schedule: Schedule | None = None
     fixtures: list[Fixture] = []
     path: Path | None = None
+    folder: Traversable | None = Field(default=None, exclude=True, repr=False)
 
     @field_validator("homepage")
     @classmethod
@@ -224,6 +248,10 @@ class SourceConfig(_Model):
         )
 
     def fixture_path(self, relative: str) -> Path:
-        """A fixture file named relative to the source file."""
+        """A fixture file on disk, named relative to the source file (to record or rewrite it)."""
         base = self.path.parent if self.path else Path.cwd()
         return base / relative
+
+    def fixture_file(self, relative: str) -> Traversable:
+        """A fixture to read, wherever the source file was read from (a folder or an egg)."""
+        return self.fixture_path(relative) if self.folder is None else self.folder / relative

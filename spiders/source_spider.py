@@ -27,6 +27,9 @@ from spiders.items import NotModified, PageFailure, RawPage
 META_ARTICLE = "syndicate_article"
 META_MODIFIED = "syndicate_modified"
 NOT_MODIFIED = 304
+# Stats the run recorder reads to tell a finished crawl from one that could discover nothing.
+LISTINGS_FETCHED = "syndicate/listings/fetched"
+LISTINGS_FAILED = "syndicate/listings/failed"
 
 
 class SourceSpider(scrapy.Spider):
@@ -79,8 +82,13 @@ class SourceSpider(scrapy.Spider):
             meta={META_ARTICLE: True, META_MODIFIED: modified},
         )
 
+    def _count(self, key: str) -> None:
+        if self.crawler.stats is not None:
+            self.crawler.stats.inc_value(key)
+
     def parse_listing(self, response: Response) -> Iterator[scrapy.Request | PageFailure]:
         if urlsplit(response.url).path == "/robots.txt":
+            self._count(LISTINGS_FETCHED)
             urls = robots_sitemaps(response.body, response.url)
             yield from (self._listing(url) for url in urls if not self._skipped(url))
             return
@@ -88,8 +96,10 @@ class SourceSpider(scrapy.Spider):
             listing = parse_listing(response.body)
         except Exception as exc:  # e.g. a gzip bomb or broken gzip: record it, crawl on
             reason = f"unreadable listing: {type(exc).__name__}"
+            self._count(LISTINGS_FAILED)
             yield PageFailure(self.name, response.url, reason, listing=True)
             return
+        self._count(LISTINGS_FETCHED)
         for link in listing.listings:
             if not self._skipped(link.url):
                 yield self._listing(link.url)
@@ -98,6 +108,7 @@ class SourceSpider(scrapy.Spider):
                 yield self._article(link)
 
     def parse_section(self, response: Response) -> Iterator[scrapy.Request]:
+        self._count(LISTINGS_FETCHED)
         if not isinstance(response, TextResponse):
             return
         for link in self._links.extract_links(response):
@@ -130,6 +141,8 @@ class SourceSpider(scrapy.Spider):
             return
         url = failure.request.url  # type: ignore[attr-defined]  # Scrapy sets it on errbacks
         self.logger.warning("failed %s: %s", url, describe_failure(failure))
+        if listing:
+            self._count(LISTINGS_FAILED)
         yield PageFailure(self.name, url, describe_failure(failure), listing=listing)
 
 
@@ -150,5 +163,7 @@ def make_spider_class(config: SourceConfig) -> type[SourceSpider]:
         "AUTOTHROTTLE_START_DELAY": max(config.crawl.delay, 1.0),
         "AUTOTHROTTLE_TARGET_CONCURRENCY": float(config.crawl.concurrency),
     }
+    if (limit := config.crawl.time_limit_seconds()) is not None:
+        settings["CLOSESPIDER_TIMEOUT"] = limit  # else the project's SYNDICATE_TIME_LIMIT
     attrs = {"name": config.key, "config": config, "custom_settings": settings}
     return type(f"{config.key.title().replace('-', '_')}Spider", (SourceSpider,), attrs)

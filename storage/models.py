@@ -178,3 +178,30 @@ class CrawlRun(Base):
     dropped: Mapped[int] = mapped_column(Integer, default=0)
     failed: Mapped[int] = mapped_column(Integer, default=0)
     failures: Mapped[dict[str, Any]]
+    # Why a run failed or stopped ("time limit of 600 s", "nothing could be fetched", …).
+    reason: Mapped[str | None] = mapped_column(String(500))
+    # Which process runs it, and when it last said so: a run whose heartbeat stopped is
+    # found and marked "abandoned" (its counts so far are kept).
+    host: Mapped[str | None] = mapped_column(String(255))
+    pid: Mapped[int | None] = mapped_column(Integer)
+    heartbeat_at: Mapped[datetime | None]
+
+
+class CrawlLease(Base):
+    """At most one crawl per source, across processes and machines sharing the database.
+
+    The holder renews `expires_at` with every heartbeat; a lease whose holder died is taken
+    over when it expires, or at once when the holder's process is gone on the same host.
+    """
+
+    __tablename__ = "crawl_leases"
+
+    source: Mapped[str] = mapped_column(
+        ForeignKey("sources.key", ondelete="CASCADE"), primary_key=True
+    )
+    run_id: Mapped[int | None] = mapped_column(ForeignKey("crawl_runs.id", ondelete="SET NULL"))
+    token: Mapped[str] = mapped_column(String(64))
+    host: Mapped[str] = mapped_column(String(255))
+    pid: Mapped[int] = mapped_column(Integer)
+    acquired_at: Mapped[datetime]
+    expires_at: Mapped[datetime]

@@ -58,6 +58,10 @@ class RunSummary:
     status: str
     counts: dict[str, int] = field(default_factory=dict)
     failures: dict[str, int] = field(default_factory=dict)
+    reason: str | None = None  # why it failed or stopped
+    host: str | None = None
+    pid: int | None = None
+    heartbeat_at: datetime | None = None
 
     @property
     def seconds(self) -> float | None:

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from datetime import datetime
+from collections.abc import Callable, Mapping
+from datetime import datetime, timedelta
 from typing import get_args
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from storage.leases import abandon_runs
 from storage.models import CrawlRun
 from storage.records import Outcome, RunSummary
 
 OUTCOMES: tuple[Outcome, ...] = get_args(Outcome)
+# crawl_runs.status (DESIGN contract): how a run ended, or "running" while it runs.
+RUN_STATUSES = ("running", "finished", "failed", "stopped", "abandoned")
 COUNT_KEYS = ("pages", *OUTCOMES)  # the crawl_runs count columns
 
 
@@ -29,12 +32,41 @@ def outcome_keys(outcome: Outcome, reason: str | None) -> tuple[tuple[str, str],
     return ("pages", outcome), None
 
 
-def start_run(session: Session, source_key: str, started_at: datetime) -> int:
-    """Record that a run began (status "running"); returns its id."""
-    run = CrawlRun(source=source_key, started_at=started_at, status="running", failures={})
+def start_run(
+    session: Session,
+    source_key: str,
+    started_at: datetime,
+    *,
+    host: str | None = None,
+    pid: int | None = None,
+) -> int:
+    """Record that a run began (status "running") in process `pid` on `host`; returns its id."""
+    run = CrawlRun(
+        source=source_key,
+        started_at=started_at,
+        status="running",
+        failures={},
+        host=host,
+        pid=pid,
+        heartbeat_at=started_at,
+    )
     session.add(run)
     session.flush()
     return run.id
+
+
+def heartbeat_run(
+    session: Session,
+    run_id: int,
+    *,
+    now: datetime,
+    counts: Mapping[str, int],
+    failures: Mapping[str, int],
+) -> None:
+    """The run is alive: its counts so far are written, so a run that dies keeps them."""
+    run = _running(session, run_id)
+    run.heartbeat_at = now
+    _write_counts(run, counts, failures)
 
 
 def finish_run(
@@ -45,16 +77,59 @@ def finish_run(
     status: str,
     counts: Mapping[str, int],
     failures: Mapping[str, int],
+    reason: str | None = None,
 ) -> None:
-    """Record how the run ended. `counts` keys are COUNT_KEYS; `failures` maps reason -> count."""
-    unknown = set(counts) - set(COUNT_KEYS)
-    if unknown:
-        raise ValueError(f"unknown count keys {sorted(unknown)}; expected {list(COUNT_KEYS)}")
+    """Record how the run ended. `counts` keys are COUNT_KEYS; `failures` maps reason -> count;
+    `reason` says why a run failed or stopped."""
+    if status not in RUN_STATUSES:
+        raise ValueError(f"unknown run status {status!r}; expected one of {RUN_STATUSES}")
+    run = _running(session, run_id)
+    run.finished_at = finished_at
+    run.heartbeat_at = finished_at
+    run.status = status
+    run.reason = reason
+    _write_counts(run, counts, failures)
+
+
+def abandon_dead_runs(
+    session: Session,
+    *,
+    now: datetime,
+    stale_after: timedelta,
+    gone: Callable[[str, int], bool],
+    source_key: str | None = None,
+) -> list[int]:
+    """Mark "abandoned" every running run whose process is gone (on this host) or whose
+    heartbeat stopped more than `stale_after` ago; their counts so far are kept."""
+    query = select(CrawlRun).where(CrawlRun.status == "running")
+    if source_key is not None:
+        query = query.where(CrawlRun.source == source_key)
+    dead = [
+        run.id for run in session.execute(query).scalars() if _is_dead(run, now, stale_after, gone)
+    ]
+    abandon_runs(session, dead, now)
+    return dead
+
+
+def _is_dead(
+    run: CrawlRun, now: datetime, stale_after: timedelta, gone: Callable[[str, int], bool]
+) -> bool:
+    if run.host is not None and run.pid is not None and gone(run.host, run.pid):
+        return True
+    return (run.heartbeat_at or run.started_at) < now - stale_after
+
+
+def _running(session: Session, run_id: int) -> CrawlRun:
     run = session.get(CrawlRun, run_id)
     if run is None:
         raise ValueError(f"no crawl run with id {run_id}")
-    run.finished_at = finished_at
-    run.status = status
+    return run
+
+
+def _write_counts(run: CrawlRun, counts: Mapping[str, int], failures: Mapping[str, int]) -> None:
+    unknown = set(counts) - set(COUNT_KEYS)
+    if unknown:
+        raise ValueError(f"unknown count keys {sorted(unknown)}; expected {list(COUNT_KEYS)}")
     for key in COUNT_KEYS:
         setattr(run, key, int(counts.get(key, 0)))
     run.failures = {str(reason): int(n) for reason, n in failures.items()}
@@ -68,6 +143,11 @@ def list_runs(session: Session, source_key: str | None = None, limit: int = 20) 
     return [_summary(run) for run in session.execute(query).scalars()]
 
 
+def get_run(session: Session, run_id: int) -> RunSummary | None:
+    run = session.get(CrawlRun, run_id)
+    return _summary(run) if run is not None else None
+
+
 def _summary(run: CrawlRun) -> RunSummary:
     return RunSummary(
         id=run.id,
@@ -77,4 +157,8 @@ def _summary(run: CrawlRun) -> RunSummary:
         status=run.status,
         counts={key: getattr(run, key) for key in COUNT_KEYS},
         failures=dict(run.failures),
+        reason=run.reason,
+        host=run.host,
+        pid=run.pid,
+        heartbeat_at=run.heartbeat_at,
     )

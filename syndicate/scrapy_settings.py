@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 from importlib.metadata import version
 
+from spiders.durations import parse_duration
 from storage.database import database_url
 
 BOT_NAME = "syndicate"
@@ -45,6 +46,14 @@ SYNDICATE_LIMIT = 0
 # Dated sitemaps are expanded from SYNDICATE_SINCE (YYYY-MM-DD) to SYNDICATE_UNTIL (default today).
 SYNDICATE_SINCE = None
 SYNDICATE_UNTIL = None
+# One crawl per source: a lease in the database, renewed by a heartbeat that also writes the
+# run's counts so far. A lease whose holder stops renewing is taken over after this long.
+SYNDICATE_LEASE_SECONDS = 60
+SYNDICATE_HEARTBEAT_SECONDS = 10
+# How long one crawl may run before it is stopped and recorded as "stopped" (a source's
+# [crawl] time_limit overrides it): $SYNDICATE_TIME_LIMIT, like "45m" or "2h".
+SYNDICATE_TIME_LIMIT = os.environ.get("SYNDICATE_TIME_LIMIT", "2h")
+CLOSESPIDER_TIMEOUT = parse_duration(SYNDICATE_TIME_LIMIT)
 # Distributed crawling through Redis (scrapy-redis) when set, e.g. redis://127.0.0.1:6379/0.
 SYNDICATE_REDIS_URL = os.environ.get("SYNDICATE_REDIS_URL", "")
 

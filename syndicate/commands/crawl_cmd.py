@@ -1,26 +1,37 @@
-"""`syndicate crawl KEY… | --all [--limit N] [--since DATE] [--refresh] [--db URL]`.
+"""`syndicate crawl KEY… | --all [--limit N] [--since DATE] [--refresh] [--wait] [--db URL]`.
 
-Runs Scrapy in this process with the project's settings. Exit 0 when the crawl ran,
-even if pages failed (they are recorded in `crawl_runs`); exit 2 when it could not
-start (unknown source, bad date, invalid source files), 1 when the database is unusable.
+Runs Scrapy in this process with the project's settings and reports the runs THIS process
+created. Exit codes (README): 0 every crawl finished; 1 a crawl failed or was stopped (or
+the database is unusable); 2 usage or configuration error; 75 a source is being crawled
+by another run (one line names it; `--wait` waits for it instead).
 """
 
 from __future__ import annotations
 
-from datetime import date
+import time
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
 from typing import Annotated
 
 import typer
-from scrapy.crawler import CrawlerProcess
+from scrapy.crawler import Crawler, CrawlerProcess
 from scrapy.settings import Settings
 
 from pipelines.database import migrate_once
+from pipelines.lease import process_gone
+from pipelines.runs import BUSY_STAT, RUN_ID_STAT
 from storage.database import database_url, make_engine, session_scope
-from storage.runs import list_runs
+from storage.leases import LeaseInfo, describe, holder_of
+from storage.runs import get_run
 from syndicate.commands.db_cmd import DbOption
 from syndicate.commands.sources_cmd import EXIT_INVALID, catalog_or_exit, source_or_exit
+from syndicate.progress import SETTING as PROGRESS_SETTING
+from syndicate.progress import ProgressBoard
 
 SETTINGS_MODULE = "syndicate.scrapy_settings"
+EXIT_FAILED = 1
+EXIT_BUSY = 75  # EX_TEMPFAIL: try again later
+WAIT_POLL_SECONDS = 2.0
 
 
 def register(app: typer.Typer) -> None:
@@ -36,6 +47,12 @@ def crawl(
         str | None, typer.Option(help="Backfill dated sitemaps from YYYY-MM-DD")
     ] = None,
     refresh: Annotated[bool, typer.Option(help="Fetch stored articles again")] = False,
+    wait: Annotated[
+        bool, typer.Option(help="Wait for a crawl of the same source to end instead of exit 75")
+    ] = False,
+    verbose: Annotated[
+        bool, typer.Option("--verbose", "-v", help="Scrapy's log (and stats) on stderr")
+    ] = False,
     db: DbOption = None,
     setting: Annotated[
         list[str] | None, typer.Option("--set", help="Scrapy setting NAME=VALUE (repeatable)")
@@ -43,25 +60,58 @@ def crawl(
 ) -> None:
     """Crawl sources now: discover, fetch, extract, store; every page's outcome is recorded."""
     chosen = _chosen_keys(keys or [], all_sources)
-    settings = crawl_settings(
-        database=usable_database(db), limit=limit, since=_since(since), refresh=refresh
-    )
+    url = usable_database(db)
+    settings = crawl_settings(database=url, limit=limit, since=_since(since), refresh=refresh)
+    settings.set("LOG_LEVEL", "INFO" if verbose else "WARNING", priority="cmdline")
     for item in setting or []:
         name, sep, value = item.partition("=")
         if not sep:
             _fail(f"--set {item!r}: expected NAME=VALUE")
         settings.set(name, value, priority="cmdline")
-    process = CrawlerProcess(settings)
-    for key in chosen:
-        process.crawl(key)
-    process.start()
-    report(settings.get("SYNDICATE_DATABASE_URL"), chosen)
+    busy = _wait_until_free(url, chosen) if wait else _busy(url, chosen)
+    for info in busy:
+        typer.echo(f"syndicate crawl: {describe(info)}", err=True)
+    free = [key for key in chosen if key not in {info.source for info in busy}]
+    outcomes = run_crawls(settings, free) if free else []
+    raise typer.Exit(report(url, outcomes, busy=bool(busy)))
+
+
+@dataclass(frozen=True, slots=True)
+class CrawlOutcome:
+    """What one crawler of this process did: its run, or the holder that kept it out."""
+
+    source: str
+    run_id: int | None
+    busy: str | None
+
+
+def run_crawls(settings: Settings, keys: list[str]) -> list[CrawlOutcome]:
+    """Crawl `keys` in one Scrapy process, with progress on stderr; each crawler's outcome."""
+    with ProgressBoard() as board:
+        settings.set(PROGRESS_SETTING, board, priority="cmdline")
+        extensions = settings.getdict("EXTENSIONS") | {"syndicate.progress.CrawlProgress": 600}
+        settings.set("EXTENSIONS", extensions, priority="cmdline")
+        process = CrawlerProcess(settings)
+        crawlers: list[Crawler] = [process.create_crawler(key) for key in keys]
+        for crawler in crawlers:
+            process.crawl(crawler)
+        process.start()
+    return [_outcome(key, crawler) for key, crawler in zip(keys, crawlers, strict=True)]
+
+
+def _outcome(key: str, crawler: Crawler) -> CrawlOutcome:
+    stats = crawler.stats.get_stats() if crawler.stats is not None else {}
+    run_id = stats.get(RUN_ID_STAT)
+    return CrawlOutcome(key, int(run_id) if run_id is not None else None, stats.get(BUSY_STAT))
 
 
 def crawl_settings(*, database: str, limit: int, since: date | None, refresh: bool) -> Settings:
     """The project's Scrapy settings with this crawl's options on top."""
     settings = Settings()
-    settings.setmodule(SETTINGS_MODULE, priority="project")
+    try:
+        settings.setmodule(SETTINGS_MODULE, priority="project")
+    except ValueError as exc:  # a bad $SYNDICATE_TIME_LIMIT or similar
+        _fail(f"invalid setting: {exc}")
     overrides = {
         "SYNDICATE_DATABASE_URL": database,
         "SYNDICATE_LIMIT": limit,
@@ -70,6 +120,30 @@ def crawl_settings(*, database: str, limit: int, since: date | None, refresh: bo
     }
     settings.setdict(overrides, priority="cmdline")
     return settings
+
+
+def _busy(url: str, keys: list[str]) -> list[LeaseInfo]:
+    """The sources of `keys` another live run is crawling now."""
+    engine = make_engine(url)
+    try:
+        with session_scope(engine) as session:
+            now = datetime.now(UTC)
+            found = [holder_of(session, key, now=now, gone=process_gone) for key in keys]
+    finally:
+        engine.dispose()
+    return [info for info in found if info is not None]
+
+
+def _wait_until_free(url: str, keys: list[str]) -> list[LeaseInfo]:
+    """Wait (saying so once per source) until no other run holds any of `keys`."""
+    told: set[str] = set()
+    while busy := _busy(url, keys):
+        for info in busy:
+            if info.source not in told:
+                typer.echo(f"syndicate crawl: waiting: {describe(info)}", err=True)
+                told.add(info.source)
+        time.sleep(WAIT_POLL_SECONDS)
+    return []
 
 
 def _fail(message: str, code: int = EXIT_INVALID) -> None:
@@ -104,25 +178,33 @@ def usable_database(cli_value: str | None) -> str:
     try:
         migrate_once(url)
     except Exception as exc:  # any driver or URL error: report it plainly, do not crawl
-        _fail(f"cannot use database {url}: {exc}", code=1)
+        _fail(f"cannot use database {url}: {exc}", code=EXIT_FAILED)
     return url
 
 
-def report(url: str, keys: list[str]) -> None:
-    """One line per source from its newest run; exit 1 if a crawl never started."""
+def report(url: str, outcomes: list[CrawlOutcome], *, busy: bool = False) -> int:
+    """One line per crawl from the run it created; the exit code they add up to."""
     engine = make_engine(url)
-    missing = []
+    code = EXIT_BUSY if busy else 0
     with session_scope(engine) as session:
-        for key in keys:
-            runs = list_runs(session, key, limit=1)
-            if not runs or runs[0].status == "running":
-                missing.append(key)
+        for outcome in outcomes:
+            if outcome.busy is not None:
+                typer.echo(f"syndicate crawl: {outcome.busy}", err=True)
+                code = code or EXIT_BUSY
                 continue
-            run = runs[0]
+            run = get_run(session, outcome.run_id) if outcome.run_id is not None else None
+            if run is None:
+                typer.echo(
+                    f"{outcome.source}: the crawl did not start; see the log above", err=True
+                )
+                code = EXIT_FAILED
+                continue
             counts = " ".join(f"{k}={v}" for k, v in run.counts.items())
-            typer.echo(f"{key}: run {run.id} {run.status}: {counts}")
+            why = f" ({run.reason})" if run.reason else ""
+            typer.echo(f"{outcome.source}: run {run.id} {run.status}{why}: {counts}")
             for reason, count in sorted(run.failures.items()):
                 typer.echo(f"    {count} × {reason}")
+            if run.status != "finished":
+                code = EXIT_FAILED
     engine.dispose()
-    if missing:
-        _fail(f"the crawl of {', '.join(missing)} did not run to the end; see the log above", 1)
+    return code

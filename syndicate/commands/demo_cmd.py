@@ -11,13 +11,12 @@ from pathlib import Path
 
 import typer
 from rich.table import Table
-from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
 from spiders.registry import extra_source_dir
 from storage.database import make_engine, session_scope
 from storage.repository import articles_of_source
-from syndicate.commands.crawl_cmd import crawl_settings, report, usable_database
+from syndicate.commands.crawl_cmd import crawl_settings, report, run_crawls, usable_database
 from syndicate.commands.db_cmd import DbOption
 from syndicate.console import console
 from syndicate.demo import DEMO_KEY, demo_site, demo_source
@@ -40,10 +39,9 @@ def demo(
             f"Serving {len(site.pages)} saved pages as {site.base_url} "
             f"(through {site.address}); crawling…"
         )
-        process = CrawlerProcess(demo_settings(url, site.address))
-        process.crawl(DEMO_KEY)
-        process.start()
-    report(url, [DEMO_KEY])
+        outcomes = run_crawls(demo_settings(url, site.address), [DEMO_KEY])
+    if code := report(url, outcomes):
+        raise typer.Exit(code)
     console().print(f"Stored articles of source {DEMO_KEY!r}:")
     console().print(stored_table(url))
     typer.echo(f"Stored in {url}. Next: syndicate runs {DEMO_KEY} --db {url}")

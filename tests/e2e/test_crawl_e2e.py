@@ -215,7 +215,7 @@ def test_crawl_through_a_shared_redis_queue(
     db = f"sqlite:///{tmp_path / 'redis.db'}"
     env = {**os.environ, "SYNDICATE_SOURCES_DIR": str(sources), "SYNDICATE_REDIS_URL": redis_url}
     result = subprocess.run(
-        [SYNDICATE, "crawl", "elcomercio-local", "--db", db, *FAST],
+        [SYNDICATE, "crawl", "elcomercio-local", "--db", db, "--verbose", *FAST],
         env=env,
         capture_output=True,
         text=True,
