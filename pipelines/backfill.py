@@ -9,13 +9,14 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import partial
 
 from sqlalchemy import Engine, exc
 from sqlalchemy.orm import Session
 
 from extractors.source_rules import PublisherRegistry, SourceRules
+from pipelines.lease import DEFAULT_HEARTBEAT_SECONDS, this_holder
 from pipelines.processing import PageOutcome, process_page, process_stored
 from pipelines.saved_pages import InputError
 from storage.database import session_scope
@@ -23,9 +24,10 @@ from storage.errors import StorageError, database_reason
 from storage.pages import latest_pages, load_page
 from storage.records import FetchedPage
 from storage.repository import ensure_source
-from storage.runs import finish_run, outcome_keys, start_run
+from storage.runs import finish_run, heartbeat_run, outcome_keys, start_run
 
 Progress = Callable[[str, PageOutcome], None]
+HEARTBEAT = timedelta(seconds=DEFAULT_HEARTBEAT_SECONDS)  # as often as a crawl's
 
 
 @dataclass(slots=True)
@@ -57,10 +59,12 @@ def ingest_pages(
     progress: Progress | None = None,
 ) -> Report:
     """Store every page through the crawl's own path; returns what happened to each."""
+    holder = this_holder()
     with session_scope(engine) as session:
         ensure_source(session, rules)
-        run_id = start_run(session, rules.key, started_at)
+        run_id = start_run(session, rules.key, started_at, host=holder.host, pid=holder.pid)
     report = Report()
+    beat = started_at
     for label, page in pages:
         if isinstance(page, InputError):
             outcome = PageOutcome("failed", page.reason, None)
@@ -69,8 +73,19 @@ def ingest_pages(
         report.add(outcome)
         if progress is not None:
             progress(label, outcome)
+        if (now := clock()) - beat >= HEARTBEAT:
+            beat = _heartbeat(engine, run_id, report, now)
     _finish(engine, run_id, report, clock())
     return report
+
+
+def _heartbeat(engine: Engine, run_id: int, report: Report, now: datetime) -> datetime:
+    """Counts so far, so an ingest that is killed leaves an abandoned run that keeps them."""
+    with session_scope(engine) as session:
+        heartbeat_run(
+            session, run_id, now=now, counts=dict(report.counts), failures=dict(report.failures)
+        )
+    return now
 
 
 def reextract(

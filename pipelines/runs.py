@@ -26,6 +26,7 @@ from pipelines.database import configured_url, open_database
 from pipelines.lease import DEFAULT_HEARTBEAT_SECONDS, lease_ttl, process_gone, this_holder
 from pipelines.outcomes import counts, failures
 from pipelines.run_status import BUSY, LEASE_LOST, run_ending
+from spiders.source_spider import ARTICLE_LINKS
 from storage.database import session_scope
 from storage.leases import (
     SourceBusyError,
@@ -104,7 +105,12 @@ class CrawlRunRecorder:
             with session_scope(self.engine) as session:
                 ours = renew_lease(session, self.source, self.holder.token, now=now, ttl=self.ttl)
                 heartbeat_run(
-                    session, self.run_id, now=now, counts=counts(stats), failures=failures(stats)
+                    session,
+                    self.run_id,
+                    now=now,
+                    counts=counts(stats),
+                    failures=failures(stats),
+                    discovered=_discovered(stats),
                 )
         except Exception as exc:  # a database hiccup: try again next beat, the lease has slack
             logger.warning("heartbeat of run %s failed: %r", self.run_id, exc)
@@ -140,7 +146,12 @@ class CrawlRunRecorder:
                 counts=totals,
                 failures=reasons,
                 reason=why,
+                discovered=_discovered(stats),
             )
             if reason != LEASE_LOST:
                 release_lease(session, source, self.holder.token)
         logger.info("crawl run %s %s: %s %s", self.run_id, status, totals, reasons)
+
+
+def _discovered(stats: StatsCollector) -> int:
+    return int(stats.get_value(ARTICLE_LINKS, 0))

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from pathlib import Path
+from importlib.resources import as_file
 from typing import Any
 
 from extractors.article import Article
@@ -58,12 +58,15 @@ def check_source(
 def check_fixture(
     config: SourceConfig, fixture: Fixture, registry: PublisherRegistry, *, update: bool = False
 ) -> FixtureResult:
-    """No `fetched_at`: relative dates stay unresolved, so the result never depends on the clock."""
+    """No `fetched_at`: relative dates stay unresolved, so the result never depends on the clock.
+
+    The files are read through the source's folder, so a source packaged in an egg checks too.
+    """
     result = FixtureResult(config.key, fixture.page)
-    expected_path = config.fixture_path(fixture.expected)
     try:
-        expected = json.loads(expected_path.read_text(encoding="utf-8"))
-        html = read_page_file(config.fixture_path(fixture.page))
+        expected = json.loads(config.fixture_file(fixture.expected).read_text(encoding="utf-8"))
+        with as_file(config.fixture_file(fixture.page)) as page:  # a temporary copy from an egg
+            html = read_page_file(page)
     except (OSError, ValueError) as exc:
         result.differences.append(f"cannot read fixture: {exc}")
         return result
@@ -73,17 +76,22 @@ def check_fixture(
         result.differences.append(f"extraction failed: {exc.reason}")
         return result
     if update:
-        _update(result, expected_path, article)
+        _update(result, config, fixture, article)
         result.differences.extend(compare_reviewed(article, expected))
     else:
         result.differences.extend(compare(article, expected))
     return result
 
 
-def _update(result: FixtureResult, path: Path, article: Article) -> None:
+def _update(
+    result: FixtureResult, config: SourceConfig, fixture: Fixture, article: Article
+) -> None:
     """Record `article` as the snapshot; what a person reviewed is still compared after."""
+    if config.path is None and config.folder is not None:
+        result.differences.append("cannot write the snapshot: the source file is not on disk")
+        return
     try:
-        result.updated = update_snapshot(path, article)
+        result.updated = update_snapshot(config.fixture_path(fixture.expected), article)
     except OSError as exc:
         result.differences.append(f"cannot write the snapshot: {exc}")
 

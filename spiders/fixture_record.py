@@ -19,7 +19,7 @@ from extractors.extract import extract
 from extractors.page_files import read_page_file
 from extractors.source_rules import PublisherRegistry
 from spiders.config import Fixture, SourceConfig
-from spiders.registry import SourceFileError, read_source_file, source_files
+from spiders.registry import SourceFileError, read_source_file
 from spiders.snapshots import dump_expected, with_snapshot
 
 SNIPPET_WORDS = 8
@@ -29,8 +29,8 @@ def record_fixture(
     config: SourceConfig, page: Path, url: str, registry: PublisherRegistry
 ) -> tuple[Path, Path]:
     """Copy `page` beside the source file, write its expected JSON, add a [[fixtures]] entry."""
-    if config.path is None:
-        raise ValueError(f"source {config.key!r} has no file to record into")
+    if config.path is None:  # built from code, or read from inside a zipped egg
+        raise ValueError(f"source {config.key!r} has no file on disk to record into")
     article = extract(read_page_file(page), url, rules=config.rules(), registry=registry)
     folder = config.path.parent / "fixtures"
     folder.mkdir(exist_ok=True)
@@ -72,7 +72,7 @@ def _claimed_by_others(config: SourceConfig) -> set[str]:
     """File names the other source files of this folder use as fixtures."""
     assert config.path is not None  # checked by record_fixture
     names: set[str] = set()
-    for other in source_files([config.path.parent]):
+    for other in sorted(config.path.parent.glob("*.toml")):
         if other.resolve() == config.path.resolve():
             continue
         try:

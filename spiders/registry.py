@@ -1,7 +1,8 @@
 """The source catalog: built-in source files plus operators' folders, validated on load.
 
 Every problem in every file is collected before failing, so `syndicate sources check`
-prints them all at once, one line each: `FILE: FIELD: PROBLEM`.
+prints them all at once, one line each: `FILE: FIELD: PROBLEM`. The built-in files are
+package data, read through importlib.resources so they load from a zipped egg (scrapyd) too.
 """
 
 from __future__ import annotations
@@ -10,6 +11,8 @@ import os
 import tomllib
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from importlib.resources import files
+from importlib.resources.abc import Traversable
 from pathlib import Path
 
 from pydantic import ValidationError
@@ -17,8 +20,16 @@ from pydantic import ValidationError
 from extractors.source_rules import Publisher, PublisherRegistry, SourceRules
 from spiders.config import SourceConfig
 
-BUILTIN_DIR = Path(__file__).parent / "sources"
+BUILTIN_SOURCES: Traversable = files("spiders") / "sources"
+# The same folder as a path, for syndicate/demo.py, which serves the fixture pages from disk
+# (it does not exist inside a zipped egg; read through BUILTIN_SOURCES instead).
+BUILTIN_DIR = Path(str(BUILTIN_SOURCES))
 SOURCES_DIR_ENV = "SYNDICATE_SOURCES_DIR"
+BUILTIN_ENV = "SYNDICATE_BUILTIN_SOURCES"
+_ON = frozenset({"1", "true", "yes", "on"})
+_OFF = frozenset({"0", "false", "no", "off"})
+# Keys a source file may not set: the registry fills them in from where the file was read.
+_RESERVED_KEYS = ("path", "folder")
 
 
 class SourceFileError(ValueError):
@@ -29,10 +40,25 @@ class SourceFileError(ValueError):
         super().__init__("\n".join(problems))
 
 
-def source_dirs() -> list[Path]:
-    """The built-in folder, then each folder named in $SYNDICATE_SOURCES_DIR (':'-separated)."""
+def builtin_sources_enabled() -> bool:
+    """$SYNDICATE_BUILTIN_SOURCES (default on): off, an operator's catalogue is only their own
+    files. A value that is neither on nor off is refused rather than guessed at."""
+    value = os.environ.get(BUILTIN_ENV, "").strip()
+    if not value or value.lower() in _ON:
+        return True
+    if value.lower() in _OFF:
+        return False
+    raise SourceFileError(
+        [f"{BUILTIN_ENV}: {value!r} is neither on (1, true, yes, on) nor off (0, false, no, off)"]
+    )
+
+
+def source_dirs() -> list[Traversable]:
+    """The built-in folder (unless switched off), then each folder in $SYNDICATE_SOURCES_DIR
+    (':'-separated)."""
     extra = os.environ.get(SOURCES_DIR_ENV, "")
-    return [BUILTIN_DIR, *(Path(part) for part in extra.split(os.pathsep) if part)]
+    operators: list[Traversable] = [Path(part) for part in extra.split(os.pathsep) if part]
+    return [BUILTIN_SOURCES, *operators] if builtin_sources_enabled() else operators
 
 
 @contextmanager
@@ -50,28 +76,38 @@ def extra_source_dir(folder: Path) -> Iterator[None]:
             os.environ[SOURCES_DIR_ENV] = before
 
 
-def source_files(dirs: Sequence[Path]) -> Iterator[Path]:
-    for folder in dirs:
-        yield from sorted(folder.glob("*.toml"))
+def source_files(folder: Traversable) -> list[Traversable]:
+    """The folder's `*.toml` files by name (a folder on disk or one inside a package archive)."""
+    if not folder.is_dir():
+        return []
+    found = [entry for entry in folder.iterdir() if entry.name.endswith(".toml")]
+    return sorted((entry for entry in found if entry.is_file()), key=lambda entry: entry.name)
 
 
-def read_source_file(path: Path) -> SourceConfig:
-    """Parse and validate one source file; raises `SourceFileError` naming file and fields."""
+def read_source_file(path: Traversable, folder: Traversable | None = None) -> SourceConfig:
+    """Parse and validate one source file; raises `SourceFileError` naming file and fields.
+
+    `folder` (default: a path's parent) is where its fixtures are read from; a file that is
+    not on disk (inside a zipped egg) gets no `path`, so nothing tries to write beside it.
+    """
+    on_disk = path if isinstance(path, Path) else None
+    if folder is None and on_disk is not None:
+        folder = on_disk.parent
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError) as exc:
         raise SourceFileError([f"{path}: cannot read: {exc}"]) from None
     except tomllib.TOMLDecodeError as exc:
         raise SourceFileError([f"{path}: invalid TOML: {exc}"]) from None
-    if "path" in data:
-        raise SourceFileError([f"{path}: path: not a source file key"])
+    if reserved := [key for key in _RESERVED_KEYS if key in data]:
+        raise SourceFileError([f"{path}: {key}: not a source file key" for key in reserved])
     try:
-        return SourceConfig.model_validate({**data, "path": path})
+        return SourceConfig.model_validate({**data, "path": on_disk, "folder": folder})
     except ValidationError as exc:
         raise SourceFileError([_problem_line(path, error) for error in exc.errors()]) from None
 
 
-def _problem_line(path: Path, error: object) -> str:
+def _problem_line(path: Traversable, error: object) -> str:
     assert isinstance(error, dict)  # pydantic's ErrorDetails is a TypedDict
     field = "".join(
         f"[{part}]" if isinstance(part, int) else f".{part}" for part in error["loc"]
@@ -116,16 +152,17 @@ class SourceCatalog:
         )
 
 
-def load_catalog(dirs: Sequence[Path] | None = None) -> SourceCatalog:
-    """All sources in `dirs` (default: built-in + $SYNDICATE_SOURCES_DIR); every problem at once."""
+def load_catalog(dirs: Sequence[Traversable] | None = None) -> SourceCatalog:
+    """All sources in `dirs` (default: `source_dirs()`, so built-in unless switched off, and
+    $SYNDICATE_SOURCES_DIR); every problem at once."""
     configs: list[SourceConfig] = []
     problems: list[str] = []
-    seen: dict[str, Path] = {}
+    seen: dict[str, Traversable] = {}
     folders = source_dirs() if dirs is None else list(dirs)
     problems.extend(f"{d}: not a folder of source files" for d in folders if not d.is_dir())
-    for path in source_files(folders):
+    for path, folder in ((path, d) for d in folders for path in source_files(d)):
         try:
-            config = read_source_file(path)
+            config = read_source_file(path, folder)
         except SourceFileError as exc:
             problems.extend(exc.problems)
             continue

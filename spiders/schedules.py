@@ -19,6 +19,18 @@ from spiders.durations import parse_duration
 
 DEFAULT_INTERVAL_ENV = "SYNDICATE_DEFAULT_INTERVAL"
 DEFAULT_INTERVAL = "1h"
+TIME_LIMIT_ENV = "SYNDICATE_TIME_LIMIT"
+DEFAULT_TIME_LIMIT = "2h"
+
+
+def default_time_limit() -> int:
+    """Seconds one crawl may run unless its source says otherwise: $SYNDICATE_TIME_LIMIT,
+    else 2h; ValueError naming the variable when it is not a duration."""
+    value = os.environ.get(TIME_LIMIT_ENV) or DEFAULT_TIME_LIMIT
+    try:
+        return parse_duration(value)
+    except ValueError as exc:
+        raise ValueError(f"${TIME_LIMIT_ENV}: {exc}") from None
 
 
 def default_interval() -> str:

@@ -30,6 +30,7 @@ NOT_MODIFIED = 304
 # Stats the run recorder reads to tell a finished crawl from one that could discover nothing.
 LISTINGS_FETCHED = "syndicate/listings/fetched"
 LISTINGS_FAILED = "syndicate/listings/failed"
+ARTICLE_LINKS = "syndicate/links/articles"  # article links listings named, known ones included
 
 
 class SourceSpider(scrapy.Spider):
@@ -73,6 +74,7 @@ class SourceSpider(scrapy.Spider):
         return scrapy.Request(url, callback=self.parse_listing, errback=self.on_listing_error)
 
     def _article(self, link: Link) -> scrapy.Request:
+        self._count(ARTICLE_LINKS)
         modified = link.modified.isoformat() if link.modified else None
         return scrapy.Request(
             link.url,
@@ -160,6 +162,9 @@ def make_spider_class(config: SourceConfig) -> type[SourceSpider]:
     settings = {
         "DOWNLOAD_DELAY": config.crawl.delay,
         "CONCURRENT_REQUESTS_PER_DOMAIN": config.crawl.concurrency,
+        # No more requests handed to the downloader than the source may have in flight: a
+        # stopped crawl (SIGTERM, time limit) then waits only for those, not for a queue.
+        "CONCURRENT_REQUESTS": config.crawl.concurrency,
         "AUTOTHROTTLE_START_DELAY": max(config.crawl.delay, 1.0),
         "AUTOTHROTTLE_TARGET_CONCURRENCY": float(config.crawl.concurrency),
     }

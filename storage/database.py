@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import atexit
 import json
 import os
+import shutil
+import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
-from functools import partial
+from functools import cache, partial
 from importlib.resources import files
+from importlib.resources.abc import Traversable
+from pathlib import Path
 from typing import Any
 
 from alembic import command
@@ -68,8 +73,30 @@ def _configure_sqlite(engine: Engine, read_only: bool) -> None:
 def alembic_config() -> Config:
     """Alembic config for the migrations shipped inside the package (works when installed)."""
     config = Config()
-    config.set_main_option("script_location", str(files("storage.migrations")))
+    config.set_main_option("script_location", str(migrations_dir()))
     return config
+
+
+@cache
+def migrations_dir() -> Path:
+    """The migration scripts as a folder on disk. Alembic lists and loads them by path, which
+    a zipped egg (a scrapyd deployment) cannot give, so there they are copied out once."""
+    found = files("storage.migrations")
+    if isinstance(found, Path):
+        return found
+    target = Path(tempfile.mkdtemp(prefix="syndicate-migrations-"))
+    atexit.register(shutil.rmtree, target, ignore_errors=True)
+    _copy_tree(found, target)
+    return target
+
+
+def _copy_tree(source: Traversable, target: Path) -> None:
+    for entry in source.iterdir():
+        if entry.is_dir():
+            (target / entry.name).mkdir()
+            _copy_tree(entry, target / entry.name)
+        else:
+            (target / entry.name).write_bytes(entry.read_bytes())
 
 
 def upgrade(url_or_engine: str | Engine) -> None:

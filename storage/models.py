@@ -185,6 +185,9 @@ class CrawlRun(Base):
     host: Mapped[str | None] = mapped_column(String(255))
     pid: Mapped[int | None] = mapped_column(Integer)
     heartbeat_at: Mapped[datetime | None]
+    # Article links the crawl's listings named (known ones included); NULL for an ingest.
+    # None found by a finished crawl is the usual sign that the site changed its listings.
+    discovered: Mapped[int | None] = mapped_column(Integer)
 
 
 class CrawlLease(Base):

@@ -62,6 +62,7 @@ class RunSummary:
     host: str | None = None
     pid: int | None = None
     heartbeat_at: datetime | None = None
+    discovered: int | None = None  # article links the listings named (None for an ingest)
 
     @property
     def seconds(self) -> float | None:

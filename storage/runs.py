@@ -62,10 +62,12 @@ def heartbeat_run(
     now: datetime,
     counts: Mapping[str, int],
     failures: Mapping[str, int],
+    discovered: int | None = None,
 ) -> None:
     """The run is alive: its counts so far are written, so a run that dies keeps them."""
     run = _running(session, run_id)
     run.heartbeat_at = now
+    run.discovered = discovered
     _write_counts(run, counts, failures)
 
 
@@ -78,6 +80,7 @@ def finish_run(
     counts: Mapping[str, int],
     failures: Mapping[str, int],
     reason: str | None = None,
+    discovered: int | None = None,
 ) -> None:
     """Record how the run ended. `counts` keys are COUNT_KEYS; `failures` maps reason -> count;
     `reason` says why a run failed or stopped."""
@@ -88,6 +91,7 @@ def finish_run(
     run.heartbeat_at = finished_at
     run.status = status
     run.reason = reason
+    run.discovered = discovered
     _write_counts(run, counts, failures)
 
 
@@ -161,4 +165,5 @@ def _summary(run: CrawlRun) -> RunSummary:
         host=run.host,
         pid=run.pid,
         heartbeat_at=run.heartbeat_at,
+        discovered=run.discovered,
     )

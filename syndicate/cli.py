@@ -11,7 +11,9 @@ from syndicate.commands import (
     extract_cmd,
     ingest_cmd,
     runs_cmd,
+    schedule_cmd,
     sources_cmd,
+    status_cmd,
 )
 
 app = typer.Typer(
@@ -22,11 +24,13 @@ app = typer.Typer(
 )
 extract_cmd.register(app)
 sources_cmd.register(app)
+status_cmd.register(app)
 crawl_cmd.register(app)
 runs_cmd.register(app)
 demo_cmd.register(app)
 db_cmd.register(app)
 ingest_cmd.register(app)
+schedule_cmd.register(app)
 
 
 def main() -> None:

@@ -8,9 +8,9 @@ Each component below is switched on by one line; each reads its own settings in
 from __future__ import annotations
 
 import os
-from importlib.metadata import version
+from importlib.metadata import PackageNotFoundError, version
 
-from spiders.durations import parse_duration
+from spiders.schedules import default_time_limit
 from storage.database import database_url
 
 BOT_NAME = "syndicate"
@@ -20,7 +20,11 @@ SPIDER_LOADER_CLASS = "spiders.loader.SourceSpiderLoader"
 SYNDICATE_CONTACT_URL = os.environ.get(
     "SYNDICATE_CONTACT_URL", "https://github.com/syndicate-news/syndicate"
 )
-USER_AGENT = f"syndicate/{version('syndicate')} (+{SYNDICATE_CONTACT_URL})"
+try:
+    _VERSION = version("syndicate")
+except PackageNotFoundError:  # a scrapyd egg carries the code but not the dist metadata
+    _VERSION = "0"
+USER_AGENT = f"syndicate/{_VERSION} (+{SYNDICATE_CONTACT_URL})"
 
 # Politeness: robots.txt, AutoThrottle; per-source DOWNLOAD_DELAY and concurrency come from
 # the source file's [crawl] table (spider custom_settings).
@@ -52,8 +56,7 @@ SYNDICATE_LEASE_SECONDS = 60
 SYNDICATE_HEARTBEAT_SECONDS = 10
 # How long one crawl may run before it is stopped and recorded as "stopped" (a source's
 # [crawl] time_limit overrides it): $SYNDICATE_TIME_LIMIT, like "45m" or "2h".
-SYNDICATE_TIME_LIMIT = os.environ.get("SYNDICATE_TIME_LIMIT", "2h")
-CLOSESPIDER_TIMEOUT = parse_duration(SYNDICATE_TIME_LIMIT)
+CLOSESPIDER_TIMEOUT = default_time_limit()
 # Distributed crawling through Redis (scrapy-redis) when set, e.g. redis://127.0.0.1:6379/0.
 SYNDICATE_REDIS_URL = os.environ.get("SYNDICATE_REDIS_URL", "")
 

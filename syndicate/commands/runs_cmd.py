@@ -1,17 +1,25 @@
-"""`syndicate runs [KEY]`: crawl history, newest first, with failures by reason."""
+"""`syndicate runs [KEY] [--failed] [--json]`: crawl history, newest first, with failures by
+reason. Read-only: it never creates or migrates the database (exit 1 names a missing one)."""
 
 from __future__ import annotations
 
-from typing import Annotated
+import json
+from datetime import UTC, datetime
+from typing import Annotated, Any
 
 import typer
 from rich.table import Table
+from sqlalchemy import Engine
+from sqlalchemy.engine import make_url
 
-from storage.database import database_url, make_engine, session_scope, upgrade
+from storage.database import database_url, make_engine, session_scope
+from storage.health import failed_runs, unreadable
 from storage.records import RunSummary
 from storage.runs import list_runs
 from syndicate.commands.db_cmd import DbOption
 from syndicate.console import console
+
+EXIT_UNUSABLE = 1  # the database is missing, unmigrated or cannot be opened
 
 
 def register(app: typer.Typer) -> None:
@@ -20,24 +28,67 @@ def register(app: typer.Typer) -> None:
 
 def runs(
     key: Annotated[str | None, typer.Argument(help="Only this source's runs")] = None,
+    failed: Annotated[
+        bool, typer.Option("--failed", help="Only failed, stopped and abandoned runs")
+    ] = False,
+    json_output: Annotated[bool, typer.Option("--json", help="A JSON list, for scripts")] = False,
     limit: Annotated[int, typer.Option(min=1, help="How many runs")] = 20,
     db: DbOption = None,
 ) -> None:
     """When each crawl ran, how long, pages, articles new/updated/unchanged, failures by reason."""
-    engine = make_engine(database_url(db))
-    upgrade(engine)
-    with session_scope(engine) as session:
-        summaries = list_runs(session, key, limit=limit)
-    engine.dispose()
-    if not summaries:
-        typer.echo("no crawl runs yet" + (f" for {key}" if key else ""))
-        return
-    console().print(runs_table(summaries))
+    engine = read_only_engine(db)
+    try:
+        with session_scope(engine) as session:
+            summaries = (failed_runs if failed else list_runs)(session, key, limit=limit)
+    finally:
+        engine.dispose()
+    if json_output:
+        typer.echo(json.dumps([run_json(run) for run in summaries], indent=2, ensure_ascii=False))
+    elif not summaries:
+        kind = "failed crawl runs" if failed else "crawl runs"
+        typer.echo(f"no {kind} yet" + (f" for {key}" if key else ""))
+    else:
+        console().print(runs_table(summaries))
+
+
+def read_only_engine(db: str | None) -> Engine:
+    """A read-only engine on a usable database, or one line naming it and exit 1."""
+    url = database_url(db)
+    engine = make_engine(url, read_only=True)
+    problem = unreadable(engine)
+    if problem is not None:
+        engine.dispose()
+        shown = make_url(url).render_as_string(hide_password=True)
+        typer.echo(f"database {shown} {problem}", err=True)
+        raise typer.Exit(EXIT_UNUSABLE)
+    return engine
+
+
+def iso(moment: datetime | None) -> str | None:
+    """ISO 8601 in UTC, to the second: what the JSON outputs carry."""
+    return moment.astimezone(UTC).isoformat(timespec="seconds") if moment else None
+
+
+def run_json(run: RunSummary) -> dict[str, Any]:
+    """One run with stable keys (`syndicate runs --json`, `sources status --json`)."""
+    return {
+        "id": run.id,
+        "source": run.source,
+        "status": run.status,
+        "reason": run.reason,
+        "started_at": iso(run.started_at),
+        "finished_at": iso(run.finished_at),
+        "seconds": run.seconds,
+        "host": run.host,
+        "pid": run.pid,
+        "counts": run.counts,
+        "failures": run.failures,
+    }
 
 
 def runs_table(summaries: list[RunSummary]) -> Table:
     table = Table("run", "source", "started (UTC)", "seconds", "status", "pages", "new")
-    for column in ("updated", "unchanged", "dropped", "failed", "failures by reason"):
+    for column in ("updated", "unchanged", "dropped", "failed", "failures by reason", "reason"):
         table.add_column(column)
     for run in summaries:
         seconds = f"{run.seconds:.1f}" if run.seconds is not None else "-"
@@ -51,5 +102,6 @@ def runs_table(summaries: list[RunSummary]) -> Table:
             *(str(run.counts.get(k, 0)) for k in ("pages", "new", "updated", "unchanged")),
             *(str(run.counts.get(k, 0)) for k in ("dropped", "failed")),
             failures or "-",
+            run.reason or "-",
         )
     return table

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import gzip
 import io
+import os
+from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 
@@ -12,10 +14,13 @@ from typer.testing import CliRunner
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
+from pipelines.backfill import ingest_pages
 from pipelines.processing import process_page
+from pipelines.saved_pages import InputError
 from storage.database import make_engine, session_scope
 from storage.models import ArticleRow, ArticleVersion, CrawlRun, Page
 from storage.records import FetchedPage
+from storage.runs import list_runs
 from syndicate.cli import app
 from tests.support.pagegen import elcomercio_page, numbered_page, paragraphs, url_of
 from tests.support.sources import ELCOMERCIO, T0
@@ -160,3 +165,29 @@ def test_cli_refuses_unknown_source_and_one_url_for_many_files(tmp_path: Path) -
     many = runner.invoke(app, [*args, "--db", db])
     assert many.exit_code != 0
     assert "give one file" in many.output
+
+
+def test_an_ingest_writes_its_counts_as_it_goes(engine: Engine) -> None:
+    """A long backfill that is killed leaves a run with the counts it had: each heartbeat
+    (every 10 s of the ingest's clock) writes them, before the run ends."""
+    ticks = iter(T0 + timedelta(seconds=6 * n) for n in range(100))
+    seen: list[tuple[str, int]] = []
+
+    def pages() -> Iterator[tuple[str, FetchedPage | InputError]]:
+        for number in range(4):
+            url, body = numbered_page(number)
+            yield url, fetched(url, body)
+            with session_scope(engine) as session:
+                (run,) = list_runs(session, "elcomercio")
+            seen.append((run.status, run.counts["new"]))
+
+    report = ingest_pages(
+        engine, pages(), ELCOMERCIO, None, started_at=T0, clock=lambda: next(ticks)
+    )
+    assert report.counts["new"] == 4
+    assert {status for status, _ in seen} == {"running"}
+    written = [new for _, new in seen]
+    assert written == sorted(written) and 0 < written[-1] < 4  # some, before the end
+    with session_scope(engine) as session:
+        (run,) = list_runs(session, "elcomercio")
+    assert (run.status, run.counts["new"], run.pid) == ("finished", 4, os.getpid())

@@ -1,9 +1,11 @@
-"""Source files: the built-in catalog, validation errors (one line per problem), folders, dates."""
+"""Source files: the built-in catalog (also read from a zip, as in a scrapyd egg, and switched
+off by SYNDICATE_BUILTIN_SOURCES), validation errors (one line per problem), folders, dates."""
 
 from __future__ import annotations
 
 import os
 import re
+import zipfile
 from datetime import date
 from pathlib import Path
 
@@ -11,8 +13,16 @@ import pytest
 from typer.testing import CliRunner
 
 from spiders.dated import expand
-from spiders.registry import SourceFileError, extra_source_dir, load_catalog, source_dirs
+from spiders.fixture_check import check_source
+from spiders.registry import (
+    BUILTIN_SOURCES,
+    SourceFileError,
+    extra_source_dir,
+    load_catalog,
+    source_dirs,
+)
 from syndicate.cli import app
+from tests.support.paths import SOURCE_FIXTURES
 
 GOOD = """
 key = "local"
@@ -186,6 +196,71 @@ def test_sources_check_and_list_pass_on_the_builtin_catalog() -> None:
     listed = runner.invoke(app, ["sources", "list"])
     assert listed.exit_code == 0
     assert "elcomercio" in listed.stdout and "lavanguardia" in listed.stdout
+
+
+def zipped_sources(archive: Path) -> zipfile.Path:
+    """The built-in source folder inside a zip file, as a scrapyd egg holds it."""
+    with zipfile.ZipFile(archive, "w") as egg:
+        for path in sorted(SOURCE_FIXTURES.parent.rglob("*")):
+            if path.is_file():
+                egg.write(path, f"spiders/{path.relative_to(SOURCE_FIXTURES.parents[1])}")
+    return zipfile.Path(archive, "spiders/sources/")
+
+
+def test_the_builtin_catalog_loads_and_checks_from_inside_a_zip(tmp_path: Path) -> None:
+    folder = zipped_sources(tmp_path / "syndicate.egg")
+    catalog = load_catalog([folder])
+    assert catalog.keys() == load_catalog([BUILTIN_SOURCES]).keys()
+    elcomercio = catalog.get("elcomercio")
+    assert elcomercio.path is None  # not on disk: `sources record` refuses to write into it
+    results = check_source(elcomercio, catalog.publishers())
+    assert [(r.page, r.differences) for r in results] == [(f.page, []) for f in elcomercio.fixtures]
+
+
+@pytest.mark.parametrize("value", ["0", "false", "No", " off "])
+def test_builtin_sources_switched_off_leave_only_the_operators_files(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, value: str
+) -> None:
+    write(tmp_path, "local.toml", GOOD)
+    monkeypatch.setenv("SYNDICATE_SOURCES_DIR", str(tmp_path))
+    monkeypatch.setenv("SYNDICATE_BUILTIN_SOURCES", value)
+    assert source_dirs() == [tmp_path]
+    assert load_catalog().keys() == ["local"]
+    listed = CliRunner().invoke(app, ["sources", "list"])
+    assert listed.exit_code == 0, listed.output
+    assert "local" in listed.stdout
+    assert not any(key in listed.stdout for key in ("elcomercio", "elpais", "lavanguardia"))
+
+
+@pytest.mark.parametrize("value", ["", "1", "true", "YES", "on"])
+def test_builtin_sources_are_on_by_default_and_when_switched_on(
+    monkeypatch: pytest.MonkeyPatch, value: str
+) -> None:
+    monkeypatch.delenv("SYNDICATE_SOURCES_DIR", raising=False)
+    monkeypatch.setenv("SYNDICATE_BUILTIN_SOURCES", value)
+    assert source_dirs() == [BUILTIN_SOURCES]
+    assert "elcomercio" in load_catalog()
+
+
+def test_builtin_sources_off_without_operator_folders_is_an_empty_catalog(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delenv("SYNDICATE_SOURCES_DIR", raising=False)
+    monkeypatch.setenv("SYNDICATE_BUILTIN_SOURCES", "off")
+    assert len(load_catalog()) == 0
+
+
+def test_an_unrecognised_builtin_sources_value_is_a_configuration_error(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("SYNDICATE_BUILTIN_SOURCES", "maybe")
+    with pytest.raises(SourceFileError) as caught:
+        load_catalog()
+    assert len(caught.value.problems) == 1
+    assert caught.value.problems[0].startswith("SYNDICATE_BUILTIN_SOURCES: 'maybe' ")
+    checked = CliRunner().invoke(app, ["sources", "check"])
+    assert checked.exit_code == 2
+    assert checked.stderr.startswith("SYNDICATE_BUILTIN_SOURCES: 'maybe' ")
 
 
 def test_unknown_and_misplaced_date_placeholders_are_rejected(tmp_path: Path) -> None:

@@ -1,4 +1,4 @@
-"""One crawl per source (crawl_leases) and honest runs (heartbeat, holder, reason).
+"""One crawl per source (crawl_leases) and honest runs (heartbeat, holder, reason, links found).
 
 Revision ID: 0004
 Revises: 0003
@@ -25,6 +25,7 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column("host", sa.String(255), nullable=True))
         batch_op.add_column(sa.Column("pid", sa.Integer(), nullable=True))
         batch_op.add_column(sa.Column("heartbeat_at", UTC_TIME, nullable=True))
+        batch_op.add_column(sa.Column("discovered", sa.Integer(), nullable=True))
     op.create_table(
         "crawl_leases",
         sa.Column("source", sa.String(64), nullable=False),
@@ -50,5 +51,5 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_table("crawl_leases")
     with op.batch_alter_table("crawl_runs") as batch_op:
-        for name in ("heartbeat_at", "pid", "host", "reason"):
+        for name in ("discovered", "heartbeat_at", "pid", "host", "reason"):
             batch_op.drop_column(name)

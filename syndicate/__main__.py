@@ -1,0 +1,5 @@
+"""`python -m syndicate …`: the same CLI as the `syndicate` command (the scheduler's children)."""
+
+from syndicate.cli import main
+
+main()
