@@ -3,8 +3,14 @@ declared charset (HTTP header, BOM, <meta>), else statistical detection."""
 
 from __future__ import annotations
 
+import logging
+
 import charset_normalizer
-from w3lib.encoding import html_to_unicode
+from w3lib.encoding import html_body_declared_encoding, html_to_unicode, resolve_encoding
+
+logger = logging.getLogger(__name__)
+# The usual mislabel: Western single-byte text behind a server default of "charset=utf-8".
+MISLABEL_FALLBACK = "cp1252"
 
 
 def _detect(data: bytes) -> str | None:
@@ -24,5 +30,25 @@ def decode_html(data: bytes, content_type: str | None = None) -> str:
     try:
         return data.decode("utf-8").removeprefix("\ufeff")
     except UnicodeDecodeError:
-        _, text = html_to_unicode(content_type, data, auto_detect_fun=_detect)
+        encoding, text = html_to_unicode(content_type, data, auto_detect_fun=_detect)
+    if resolve_encoding(encoding) != "utf-8":
         return text
+    return _misdeclared_utf8(data)
+
+
+def _misdeclared_utf8(data: bytes) -> str:
+    """Bytes declared UTF-8 that are not: decoding them as UTF-8 would put U+FFFD where every
+    accented letter was. Use the page's own <meta> charset if it names another one, else
+    Windows-1252 when the bytes are valid in it (servers that default to "utf-8" in front of
+    Latin-1 pages are the common case), else statistical detection."""
+    declared = html_body_declared_encoding(data)
+    candidates = [declared] if declared and resolve_encoding(declared) != "utf-8" else []
+    candidates += [MISLABEL_FALLBACK, _detect(data) or MISLABEL_FALLBACK]
+    for encoding in candidates:
+        try:
+            text = data.decode(encoding)
+        except (UnicodeDecodeError, LookupError):
+            continue
+        logger.info("declared utf-8 but the bytes are not: read as %s", encoding)
+        return text
+    return data.decode("utf-8", errors="replace")

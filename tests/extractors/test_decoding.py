@@ -36,6 +36,10 @@ def _page(charset_meta: str = "") -> str:
         (_page().encode("utf-8"), None),  # no declaration at all: detection
         (_page().encode("utf-8"), "text/html; charset=iso-8859-1"),  # a server that lies
         (_page('<meta charset="iso-8859-1">').encode("utf-8"), None),  # a page that lies
+        # Latin-1 bytes announced as UTF-8, by the server or by the page's own <meta>:
+        (_page().encode("latin-1"), "text/html; charset=utf-8"),
+        (_page('<meta charset="utf-8">').encode("cp1252"), None),
+        (_page('<meta charset="iso-8859-15">').encode("iso8859_15"), "text/html; charset=utf-8"),
     ],
 )
 def test_decodes_without_mojibake(data: bytes, content_type: str | None) -> None:
@@ -68,3 +72,17 @@ def test_utf16_page_extracts() -> None:
     )
     article = extract(page.encode("utf-16"), "https://example.pe/nota")
     assert TEXT in article.text
+
+
+def test_a_real_page_in_latin1_served_as_utf8_extracts_without_replacement_characters() -> None:
+    """What a misconfigured server does to a real Spanish article (issue: U+FFFD where every
+    accented letter was)."""
+    original = EL_COMERCIO_PAGE.read_text(encoding="utf-8")
+    latin1 = original.encode("cp1252", errors="xmlcharrefreplace")
+    assert latin1 != original.encode("utf-8")  # the page has accented letters
+    url = "https://elcomercio.pe/politica/justicia/kenji-fujimori-noticia/"
+    article = extract(latin1, url, content_type="text/html; charset=utf-8")
+    expected = extract(original.encode("utf-8"), url, content_type="text/html; charset=utf-8")
+    assert "\ufffd" not in article.text and "\ufffd" not in (article.title or "")
+    assert article.title == expected.title
+    assert article.text == expected.text
