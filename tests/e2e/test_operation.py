@@ -14,7 +14,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -180,16 +180,19 @@ def test_schedule_crawls_each_source_on_time_and_stops_an_overrunning_one(
         slow = source_file(slow_site.base_url, "slow", time_limit="6s")
         (sources / "slow.toml").write_text(slow, "utf-8")
         began = datetime.now(UTC)
-        result = run(["schedule", "quick", "slow", "--stop-after", "50s", "--db", db], sources, 180)
+        result = run(["schedule", "quick", "slow", "--stop-after", "65s", "--db", db], sources, 240)
     assert result.returncode == 0, result.stderr[-3000:]
     quick_runs, slow_runs = runs_of(db, "quick"), runs_of(db, "slow")
-    assert len(quick_runs) >= 2, result.stderr[-3000:]  # at 0 s, 20 s, 40 s
+    starts = [line for line in result.stderr.splitlines() if "starting crawl of quick" in line]
+    # Due at 0 s, 20 s, 40 s, 60 s; a tick that comes while the last crawl still runs is
+    # skipped (never overlapping), so a loaded machine sees fewer, but at least two.
+    assert len(starts) >= 2, result.stderr[-3000:]
+    assert quick_runs and quick_runs[0].status == "finished"
+    assert quick_runs[0].started_at - began < timedelta(seconds=15)  # due at once
     assert {r.status for r in quick_runs} <= {"finished", "stopped"}
-    assert quick_runs[0].status == "finished"
     for earlier, later in itertools.pairwise(quick_runs):
         assert earlier.finished_at is not None and later.started_at >= earlier.finished_at
         assert (later.started_at - earlier.started_at).total_seconds() >= 15
-    assert quick_runs[0].started_at - began < (quick_runs[1].started_at - began)
     assert slow_runs[0].status == "stopped"
     assert slow_runs[0].reason == "stopped at the crawl's time limit"
     assert "starting crawl of quick" in result.stderr
