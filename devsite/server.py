@@ -104,11 +104,12 @@ class NewsSite:
 
     # -- serving --------------------------------------------------------------------------
     @contextmanager
-    def serve(self) -> Iterator[NewsSite]:
-        """Run the site in a background thread on 127.0.0.1 for the duration of the block."""
-        server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
+    def serve(self, host: str = "127.0.0.1") -> Iterator[NewsSite]:
+        """Run the site in a background thread on `host` (any of 127/8 on Linux, so tests can
+        have a second origin) for the duration of the block."""
+        server = ThreadingHTTPServer((host, 0), _handler_for(self))
         server.daemon_threads = True
-        self.address = f"http://127.0.0.1:{server.server_address[1]}"
+        self.address = f"http://{host}:{server.server_address[1]}"
         self.base_url = self.public_origin or self.address
         thread = threading.Thread(target=server.serve_forever, name="newssite", daemon=True)
         thread.start()

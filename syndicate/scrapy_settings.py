@@ -60,8 +60,19 @@ CLOSESPIDER_TIMEOUT = default_time_limit()
 # Distributed crawling through Redis (scrapy-redis) when set, e.g. redis://127.0.0.1:6379/0.
 SYNDICATE_REDIS_URL = os.environ.get("SYNDICATE_REDIS_URL", "")
 
+# The network guard (docs/security.md): no request into private networks (loopback, private,
+# link-local, CGNAT…) and no scheme but http(s), checked before a request is sent and again on
+# the addresses its host resolves to. Allowed anyway: the origins a source file names, and
+# these (comma- or space-separated origins like http://intranet.local:8080, or networks
+# like 10.20.0.0/16): $SYNDICATE_ALLOWED_ORIGINS.
+SYNDICATE_ALLOWED_ORIGINS = os.environ.get("SYNDICATE_ALLOWED_ORIGINS", "")
+TWISTED_DNS_RESOLVER = "pipelines.request_guard.GuardedResolver"
+DOWNLOAD_HANDLERS = {"file": None, "ftp": None, "data": None, "s3": None}
+
 DOWNLOADER_MIDDLEWARES = {
+    "pipelines.request_guard.NetworkGuardMiddleware": 60,  # before robots.txt (100)
     "pipelines.incremental.IncrementalMiddleware": 540,
+    "pipelines.request_guard.ResolverGuardMiddleware": 760,  # after proxies, before retries
 }
 ITEM_PIPELINES = {
     "pipelines.store.StorePipeline": 300,
