@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import html
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
+import lxml.etree
 import lxml.html
 
 from extractors.content import selector_text
@@ -15,6 +17,8 @@ from extractors.source_rules import SourceRules
 from extractors.structured import PageSignals, as_text, as_texts, node_types
 from extractors.urls import InvalidURLError, absolute, canonical_url
 
+# Markup in a declared text field: a tag, a closing tag, a comment or a declaration.
+_MARKUP = re.compile(r"<[A-Za-z/!?]")
 _TITLE_SEPARATORS = re.compile(r"\s+[|–—·:»-]\s+")
 _PUBLISHED_META = (
     "article:published_time", "og:published_time", "datepublished", "publishdate", "pubdate",
@@ -78,7 +82,7 @@ def read_metadata(
         return None
 
     rule_date = selector_text(tree, rules.date_selector) if rules else None
-    return Metadata(
+    return _plain_fields(Metadata(
         title=_title(tree, signals, rules, site_name),
         description=meta.get("og:description") or meta.get("description") or as_text(art.get("description")),
         site_name=site_name,
@@ -91,7 +95,40 @@ def read_metadata(
         image=absolute(meta.get("og:image") or meta.get("twitter:image") or _image(art), url),
         canonical_url=_canonical(absolute(signals.canonical or meta.get("og:url"), url) or url),
         paywalled=_paywalled(signals),
-    )  # fmt: skip
+    ))  # fmt: skip
+
+
+def plain_text(value: str | None) -> str | None:
+    """Declared text as plain words: pages put markup and entities in descriptions and titles
+    (`<img onerror=…>`, `&lt;b&gt;`), which downstream sites would otherwise render as HTML."""
+    if value is None:
+        return None
+    text = html.unescape(value)
+    if _MARKUP.search(text):
+        text = " ".join(_without_tags(text).split())
+    return text.strip() or None
+
+
+def _without_tags(text: str) -> str:
+    try:
+        root = lxml.html.fragment_fromstring(text, create_parent="div")
+    except (lxml.etree.ParserError, ValueError):  # nothing but a comment, a NUL, …
+        return html.unescape(re.sub(r"<[^>]*>", " ", text))
+    lxml.etree.strip_elements(root, "script", "style", with_tail=False)
+    return html.unescape(root.text_content())
+
+
+def _plain_fields(meta: Metadata) -> Metadata:
+    """Every text field of `meta` as plain text (tags and authors without empty ones)."""
+    return replace(
+        meta,
+        title=plain_text(meta.title),
+        description=plain_text(meta.description),
+        site_name=plain_text(meta.site_name),
+        section=plain_text(meta.section),
+        tags=[t for t in map(plain_text, meta.tags) if t],
+        author_candidates=[a for a in map(plain_text, meta.author_candidates) if a],
+    )
 
 
 def _canonical(url: str) -> str:

@@ -20,7 +20,7 @@ from extractors.source_rules import PublisherRegistry, SourceRules
 from extractors.validate import rejection_reason
 from storage.errors import StorageError, database_reason
 from storage.records import FetchedPage, Outcome
-from storage.repository import store_page, upsert_article
+from storage.repository import CanonicalTakenError, store_page, upsert_article
 
 
 @dataclass(slots=True)
@@ -77,6 +77,8 @@ def process_stored(
         result = upsert_article(
             session, article, seen_at=seen_at, page_id=page_id, changed_at=changed_at
         )
+    except CanonicalTakenError as error:  # another source's article: refused, not broken
+        return PageOutcome("dropped", error.reason, None, extracted - started)
     except StorageError as error:
         return PageOutcome("failed", error.reason, None, extracted - started)
     stored = perf_counter()

@@ -45,7 +45,7 @@ class StorePipeline:
     def open_spider(self) -> None:
         spider: Any = self.crawler.spider
         self.rules = spider.config.rules()
-        self.registry = load_catalog().publishers()
+        self.registry = load_catalog(strict=False).publishers()  # the loadable sources
         self.engine = open_database(self.database_url, self.rules)
 
     def close_spider(self) -> None:

@@ -25,16 +25,27 @@ from spiders.snapshots import dump_expected, with_snapshot
 SNIPPET_WORDS = 8
 
 
+class ReviewedFixtureError(ValueError):
+    """The fixture's expected file exists: someone reviewed (and maybe corrected) it."""
+
+
 def record_fixture(
-    config: SourceConfig, page: Path, url: str, registry: PublisherRegistry
+    config: SourceConfig, page: Path, url: str, registry: PublisherRegistry, *, force: bool = False
 ) -> tuple[Path, Path]:
-    """Copy `page` beside the source file, write its expected JSON, add a [[fixtures]] entry."""
+    """Copy `page` beside the source file, write its expected JSON, add a [[fixtures]] entry.
+
+    An existing expected file holds a person's review; it is replaced only when `force`.
+    """
     if config.path is None:  # built from code, or read from inside a zipped egg
         raise ValueError(f"source {config.key!r} has no file on disk to record into")
     article = extract(read_page_file(page), url, rules=config.rules(), registry=registry)
     folder = config.path.parent / "fixtures"
     folder.mkdir(exist_ok=True)
     saved, expected = fixture_names(config, page, folder)
+    if expected.exists() and not force:
+        raise ReviewedFixtureError(
+            f"{expected} exists and holds a reviewed expectation; give --force to overwrite it"
+        )
     entry = Fixture(page=f"fixtures/{saved.name}", expected=f"fixtures/{expected.name}", url=url)
     if saved.resolve() != page.resolve():
         shutil.copyfile(page, saved)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import builtins
+import logging
 
 import scrapy
 from scrapy.settings import BaseSettings
@@ -10,12 +11,16 @@ from scrapy.settings import BaseSettings
 from spiders.registry import load_catalog
 from spiders.source_spider import SourceSpider, make_spider_class
 
+logger = logging.getLogger(__name__)
+
 
 class SourceSpiderLoader:
     """Implements Scrapy's SpiderLoaderProtocol over the source catalog."""
 
     def __init__(self, settings: BaseSettings) -> None:
-        catalog = load_catalog()
+        catalog = load_catalog(strict=False)  # a broken operator file stops only its source
+        for problem in catalog.problems:
+            logger.warning("source file skipped: %s", problem)
         self._spiders = {c.key: make_spider_class(c) for c in catalog.configs()}
         self._publishers = catalog.publishers()
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import tomllib
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from importlib.resources import files
 from importlib.resources.abc import Traversable
@@ -117,10 +117,22 @@ def _problem_line(path: Traversable, error: object) -> str:
 
 
 class SourceCatalog:
-    """The sources known to this installation, by key."""
+    """The sources known to this installation, by key, and the problems of the files that
+    could not be loaded (`problems`; by the key they meant to define: `problems_of`)."""
 
-    def __init__(self, configs: Sequence[SourceConfig]) -> None:
+    def __init__(
+        self,
+        configs: Sequence[SourceConfig],
+        problems: Sequence[str] = (),
+        broken: Mapping[str, list[str]] | None = None,
+    ) -> None:
         self._configs = {config.key: config for config in configs}
+        self.problems = tuple(problems)
+        self._broken = dict(broken or {})
+
+    def problems_of(self, key: str) -> list[str]:
+        """The problems of the file(s) meant to define `key` (its `key` or its file name)."""
+        return list(self._broken.get(key, []))
 
     def keys(self) -> list[str]:
         return sorted(self._configs)
@@ -152,25 +164,50 @@ class SourceCatalog:
         )
 
 
-def load_catalog(dirs: Sequence[Traversable] | None = None) -> SourceCatalog:
+def load_catalog(
+    dirs: Sequence[Traversable] | None = None, *, strict: bool = True
+) -> SourceCatalog:
     """All sources in `dirs` (default: `source_dirs()`, so built-in unless switched off, and
-    $SYNDICATE_SOURCES_DIR); every problem at once."""
+    $SYNDICATE_SOURCES_DIR); every problem at once. `strict` raises SourceFileError listing
+    them; otherwise the valid files load and the catalog carries the problems, so one broken
+    operator file does not stop every other source."""
     configs: list[SourceConfig] = []
-    problems: list[str] = []
-    seen: dict[str, Traversable] = {}
+    broken: dict[str, list[str]] = {}
     folders = source_dirs() if dirs is None else list(dirs)
-    problems.extend(f"{d}: not a folder of source files" for d in folders if not d.is_dir())
+    problems = [f"{d}: not a folder of source files" for d in folders if not d.is_dir()]
+    seen: dict[str, Traversable] = {}
     for path, folder in ((path, d) for d in folders for path in source_files(d)):
-        try:
-            config = read_source_file(path, folder)
-        except SourceFileError as exc:
-            problems.extend(exc.problems)
+        found = _load_one(path, folder, seen)
+        if isinstance(found, SourceConfig):
+            seen[found.key] = path
+            configs.append(found)
             continue
-        if config.key in seen:
-            problems.append(f"{path}: key: {config.key!r} is already defined in {seen[config.key]}")
-            continue
-        seen[config.key] = path
-        configs.append(config)
-    if problems:
+        problems.extend(found)
+        for key in _meant_keys(path):
+            broken.setdefault(key, []).extend(found)
+    if problems and strict:
         raise SourceFileError(problems)
-    return SourceCatalog(configs)
+    return SourceCatalog(configs, problems, broken)
+
+
+def _load_one(
+    path: Traversable, folder: Traversable, seen: Mapping[str, Traversable]
+) -> SourceConfig | list[str]:
+    """The file's source, or its problems (a key another file defined already is one)."""
+    try:
+        config = read_source_file(path, folder)
+    except SourceFileError as exc:
+        return exc.problems
+    if config.key in seen:
+        return [f"{path}: key: {config.key!r} is already defined in {seen[config.key]}"]
+    return config
+
+
+def _meant_keys(path: Traversable) -> set[str]:
+    """The keys a broken file was meant to define: its `key` if readable, and its file name."""
+    keys = {path.name.removesuffix(".toml")}
+    try:
+        key = tomllib.loads(path.read_text(encoding="utf-8")).get("key")
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return keys
+    return keys | ({key} if isinstance(key, str) else set())

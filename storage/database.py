@@ -7,6 +7,7 @@ import json
 import os
 import shutil
 import tempfile
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cache, partial
@@ -25,6 +26,20 @@ ENV_VAR = "SYNDICATE_DATABASE_URL"
 # How long a SQLite writer waits for another process's write to finish before failing.
 SQLITE_BUSY_TIMEOUT_MS = 60_000
 MIGRATION_LOCK = 0x53594E44  # PostgreSQL advisory lock key held while migrating ("SYND")
+# How long a migration waits for another holder of MIGRATION_LOCK before it gives up.
+LOCK_TIMEOUT_ENV = "SYNDICATE_MIGRATION_LOCK_SECONDS"
+DEFAULT_LOCK_TIMEOUT = 30.0
+_LOCK_POLL_SECONDS = 0.2
+_LOCK_HOLDER = text(
+    "SELECT a.pid, a.usename, a.application_name, a.backend_start"
+    " FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid"
+    " WHERE l.locktype = 'advisory' AND l.granted AND l.classid = 0"
+    " AND l.objid = CAST(:key AS oid) AND l.objsubid = 1 AND l.pid <> pg_backend_pid()"
+)
+
+
+class MigrationLockTimeoutError(RuntimeError):
+    """Another session held the migration lock longer than the timeout (the message names it)."""
 
 
 def database_url(cli_value: str | None = None) -> str:
@@ -103,19 +118,53 @@ def upgrade(url_or_engine: str | Engine) -> None:
     """Create or migrate the schema to the newest revision; running it again changes nothing."""
     engine = make_engine(url_or_engine) if isinstance(url_or_engine, str) else url_or_engine
     config = alembic_config()
-    with engine.begin() as connection:
-        lock_migrations(connection)
-        config.attributes["connection"] = connection
-        command.upgrade(config, "head")
-    if isinstance(url_or_engine, str):
-        engine.dispose()
+    try:
+        with engine.begin() as connection:
+            lock_migrations(connection)
+            config.attributes["connection"] = connection
+            command.upgrade(config, "head")
+    finally:
+        if isinstance(url_or_engine, str):
+            engine.dispose()
 
 
-def lock_migrations(connection: Connection) -> None:
+def lock_migrations(connection: Connection, timeout: float | None = None) -> None:
     """On PostgreSQL, hold the migration lock for the transaction: two processes starting on
-    a fresh database migrate one after the other, and the second finds head."""
-    if connection.dialect.name == "postgresql":
-        connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
+    a fresh database migrate one after the other, and the second finds head. A holder that
+    never lets go (a forgotten session) makes this fail after `timeout`, naming it."""
+    if connection.dialect.name != "postgresql":
+        return
+    limit = migration_lock_seconds() if timeout is None else timeout
+    deadline = time.monotonic() + limit
+    take = text("SELECT pg_try_advisory_xact_lock(:key)")
+    while not connection.execute(take, {"key": MIGRATION_LOCK}).scalar_one():
+        if time.monotonic() >= deadline:
+            raise MigrationLockTimeoutError(
+                f"migration lock held for over {limit:g} s by {lock_holder(connection)}"
+            )
+        time.sleep(_LOCK_POLL_SECONDS)
+
+
+def migration_lock_seconds() -> float:
+    """`$SYNDICATE_MIGRATION_LOCK_SECONDS`, else 30; ValueError naming the variable if bad."""
+    raw = os.environ.get(LOCK_TIMEOUT_ENV, "").strip()
+    try:
+        seconds = float(raw) if raw else DEFAULT_LOCK_TIMEOUT
+    except ValueError:
+        seconds = -1.0
+    if not seconds >= 0:
+        raise ValueError(f"${LOCK_TIMEOUT_ENV}={raw!r} is not a number of seconds")
+    return seconds
+
+
+def lock_holder(connection: Connection) -> str:
+    """Who holds the migration lock: pid, role, application and since when."""
+    found = connection.execute(_LOCK_HOLDER, {"key": MIGRATION_LOCK}).first()
+    if found is None:
+        return "another session (it let go just now)"
+    since = found.backend_start.isoformat(timespec="seconds") if found.backend_start else "?"
+    app = found.application_name or "no application name"
+    return f"pid {found.pid} (role {found.usename}, {app!r}, connected since {since})"
 
 
 @contextmanager

@@ -22,9 +22,17 @@ from storage.models import ArticleRow, ArticleVersion, Source
 from storage.pages import store_page, touch_page
 from storage.records import UpsertResult
 from storage.similarity import signature
-from storage.syndication import index_bands, link_original, link_waiting_copies
+from storage.syndication import (
+    CanonicalTakenError,
+    index_bands,
+    link_original,
+    link_waiting_copies,
+    own_key,
+    taken,
+)
 
 __all__ = [
+    "CanonicalTakenError",
     "UpsertResult",
     "ensure_source",
     "get_article",
@@ -88,6 +96,7 @@ def _upsert(
     page_id: int | None,
     changed_at: datetime | None,
 ) -> UpsertResult:
+    owner_id = own_key(session, values)
     digest = content_hash(values)
     unchanged = _touch_if_unchanged(session, values["canonical_url"], digest, seen_at)
     if unchanged is not None:
@@ -98,8 +107,10 @@ def _upsert(
     stmt = stmt.on_conflict_do_nothing(index_elements=[ArticleRow.canonical_url])
     new_id = session.execute(stmt.returning(ArticleRow.id)).scalar_one_or_none()
     row = _locked(session, values["canonical_url"])
+    if row.source != values["source"]:  # another source inserted it between our checks
+        raise taken(values, row.source)
     if new_id is not None:
-        _relink(session, row)
+        _relink(session, row, owner_id)
         link_waiting_copies(session, row)
         return UpsertResult("new", row.id, 1)
     row.last_seen_at = max(row.last_seen_at, seen_at)
@@ -113,7 +124,7 @@ def _upsert(
         setattr(row, name, value)
     row.version += 1
     row.updated_at = changed_at
-    _relink(session, row)
+    _relink(session, row, owner_id)
     return UpsertResult("updated", row.id, row.version)
 
 
@@ -146,10 +157,10 @@ def _locked(session: Session, canonical: str) -> ArticleRow:
     return session.execute(query.execution_options(populate_existing=True)).scalar_one()
 
 
-def _relink(session: Session, row: ArticleRow) -> None:
+def _relink(session: Session, row: ArticleRow, owner_id: int | None) -> None:
     session.flush()
     index_bands(session, row)
-    link_original(session, row)
+    link_original(session, row, claimed=owner_id)
     session.flush()
 
 

@@ -10,23 +10,80 @@ Rules, in order (docs/schema.md explains them to downstream readers):
    the waiting copies are linked then (`link_waiting_copies`).
 3. Otherwise a stored article whose text is a near duplicate (MinHash over 5-word shingles,
    LSH buckets in `article_bands`): the earliest published of them is the original.
+A page claiming the canonical URL of another source's article is stored under its own URL
+(`own_key`) and linked to that article: sources never take over each other's articles.
 Copies are never merged into, nor deduplicated against, their original: both rows stay.
 """
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import Select, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from extractors.urls import InvalidURLError, canonical_url
+from storage.errors import StorageError
 from storage.models import ArticleBand, ArticleRow
 from storage.similarity import NEAR_DUPLICATE, bands, similarity, title_similarity
 
 ORIGINAL_WINDOW = (timedelta(days=7), timedelta(days=1))  # original published up to 7d before
 TITLE_FLOOR = 0.15  # translated titles of one story score ~0.25, unrelated ones under 0.05
 MAX_CANDIDATES = 500
+
+
+class CanonicalTakenError(StorageError):
+    """The page's URL is another source's article: a copy may link to it, never replace it."""
+
+
+def own_key(session: Session, values: dict[str, Any]) -> int | None:
+    """Key a page that claims another source's canonical URL by its own URL instead.
+
+    Only the owner's source may update an article (docs/schema.md, "Canonical ownership"),
+    so two sources claiming one canonical never flip it. A cross-site canonical the page
+    declares as its original (`attribution.original_url`) is the original's, even before it
+    is stored. Returns the owner's id, to link the copy to; refuses when no key is left.
+    """
+    claimed, source = values["canonical_url"], values["source"]
+    owner = _holder(session, claimed)
+    if owner is not None and owner.source == source:
+        return None
+    own = _canonical_or(values["url"], claimed)
+    if owner is None and not (own != claimed and _declares(values, claimed)):
+        return None
+    if own == claimed and owner is not None:
+        raise taken(values, owner.source)
+    holder = _holder(session, own)
+    if holder is not None and holder.source != source:
+        raise taken(values, holder.source)
+    values["canonical_url"] = own
+    return owner.id if owner is not None else None
+
+
+def _holder(session: Session, canonical: str) -> Any:
+    """(id, source) of the article stored under `canonical`, if any."""
+    query = select(ArticleRow.id, ArticleRow.source).where(ArticleRow.canonical_url == canonical)
+    return session.execute(query).first()
+
+
+def _declares(values: dict[str, Any], canonical: str) -> bool:
+    """The page names `canonical` as its original (the extractor's cross-site canonical)."""
+    original = (values.get("attribution") or {}).get("original_url")
+    return isinstance(original, str) and _canonical_or(original, "") == canonical
+
+
+def _canonical_or(url: str, default: str) -> str:
+    try:
+        return canonical_url(url)
+    except InvalidURLError:
+        return default
+
+
+def taken(values: dict[str, Any], owner: str) -> CanonicalTakenError:
+    # No URL in the reason: runs count failures by reason, one line per kind, not per page.
+    reason = f"already an article of source {owner!r}; a copy cannot replace it"
+    return CanonicalTakenError(reason, url=values["url"], field="canonical_url")
 
 
 def reference_time(row: ArticleRow) -> datetime:
@@ -42,9 +99,11 @@ def index_bands(session: Session, row: ArticleRow) -> None:
         session.execute(insert(ArticleBand), rows)
 
 
-def link_original(session: Session, row: ArticleRow) -> None:
-    """Set (or clear) the row's original from its attribution, else from near-duplicate text."""
-    original = by_attribution(session, row)
+def link_original(session: Session, row: ArticleRow, *, claimed: int | None = None) -> None:
+    """Set (or clear) the row's original: the article whose canonical URL the page claimed,
+    else from its attribution, else from near-duplicate text."""
+    original = session.get(ArticleRow, claimed) if claimed is not None else None
+    original = original or by_attribution(session, row)
     if original is None:
         original = _by_text(session, row)
     row.original_article_id = _root(session, original, row)

@@ -20,10 +20,10 @@ from scrapy.settings import Settings
 from pipelines.database import migrate_once
 from pipelines.lease import process_gone
 from pipelines.runs import BUSY_STAT, RUN_ID_STAT
-from storage.database import database_url, make_engine, session_scope
+from storage.database import make_engine, session_scope
 from storage.leases import LeaseInfo, describe, holder_of
 from storage.runs import get_run
-from syndicate.commands.db_cmd import DbOption
+from syndicate.commands.db_cmd import DbOption, migrated_database
 from syndicate.commands.sources_cmd import EXIT_INVALID, catalog_or_exit, source_or_exit
 from syndicate.progress import SETTING as PROGRESS_SETTING
 from syndicate.progress import ProgressBoard
@@ -172,14 +172,10 @@ def _since(value: str | None) -> date | None:
     return None
 
 
-def usable_database(cli_value: str | None) -> str:
-    """The database URL, migrated to the current schema; a clear error if it cannot be opened."""
-    url = database_url(cli_value)
-    try:
-        migrate_once(url)
-    except Exception as exc:  # any driver or URL error: report it plainly, do not crawl
-        _fail(f"cannot use database {url}: {exc}", code=EXIT_FAILED)
-    return url
+def usable_database(cli_value: str | None, command: str = "crawl") -> str:
+    """The database URL, migrated to the current schema; one line (password hidden) and
+    exit 2 (bad URL or driver) or 1 (unreachable) if it cannot be used."""
+    return migrated_database(command, cli_value, migrate_once)
 
 
 def report(url: str, outcomes: list[CrawlOutcome], *, busy: bool = False) -> int:

@@ -1,15 +1,32 @@
-"""`syndicate db upgrade | prune`: create or migrate the database; drop old raw pages."""
+"""`syndicate db upgrade | prune`: create or migrate the database; drop old raw pages.
+
+Also the one place every command turns a database it cannot use into one line naming the
+database (password hidden) and the documented exit code: 2 for a URL or driver that is
+wrong (configuration), 1 for a database that cannot be reached or migrated (runtime).
+"""
 
 from __future__ import annotations
 
 import os
+import re
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
-from typing import Annotated
+from typing import Annotated, NoReturn
 
 import typer
+from alembic.util.exc import CommandError
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, DBAPIError, SQLAlchemyError
 
-from storage.database import database_url, make_engine, session_scope, upgrade
+from storage.database import (
+    MigrationLockTimeoutError,
+    database_url,
+    make_engine,
+    session_scope,
+    upgrade,
+)
+from storage.errors import database_reason
 from storage.pages import RETENTION_ENV, prune_pages
 
 # The one `--db` option of every command that opens the database (see storage.database_url).
@@ -19,6 +36,12 @@ DbOption = Annotated[
         "--db", help="Database URL (default: $SYNDICATE_DATABASE_URL, else sqlite:///syndicate.db)"
     ),
 ]
+EXIT_FAILED = 1
+EXIT_INVALID = 2
+# Errors in the URL or the driver: the operator's configuration, not the database's state.
+_CONFIG_ERRORS = (ArgumentError, ImportError, ValueError)
+_RUNTIME_ERRORS = (DBAPIError, SQLAlchemyError, CommandError, MigrationLockTimeoutError, OSError)
+_PASSWORD = re.compile(r"(://[^:/@\s]*:)[^@\s]*@")
 
 db_app = typer.Typer(help="Create, migrate and maintain the database.", no_args_is_help=True)
 
@@ -27,12 +50,62 @@ def register(app: typer.Typer) -> None:
     app.add_typer(db_app, name="db")
 
 
+def shown(url: str) -> str:
+    """The URL as it may be printed: the password is never shown, even in a malformed URL."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return _PASSWORD.sub(r"\1***@", url)
+
+
+def fail(command: str, message: str, code: int) -> NoReturn:
+    """One line on stderr, then exit `code`."""
+    typer.echo(f"syndicate {command}: {message}", err=True)
+    raise typer.Exit(code)
+
+
+@contextmanager
+def database_errors(command: str, url: str) -> Iterator[None]:
+    """Errors opening or migrating `url` become one line naming it and exit 2 or 1."""
+    try:
+        yield
+    except _CONFIG_ERRORS as error:
+        fail(command, f"cannot use database {shown(url)}: {_reason(error, url)}", EXIT_INVALID)
+    except _RUNTIME_ERRORS as error:
+        fail(command, f"cannot use database {shown(url)}: {_reason(error, url)}", EXIT_FAILED)
+
+
+def _reason(error: BaseException, url: str) -> str:
+    """The driver's first line, with the password taken out should it repeat it."""
+    text = database_reason(error) if isinstance(error, DBAPIError) else str(error)
+    text = (text.strip().splitlines() or [type(error).__name__])[0]
+    text = _PASSWORD.sub(r"\1***@", text)
+    password = _password_of(url)
+    return text.replace(password, "***") if password else text
+
+
+def _password_of(url: str) -> str | None:
+    try:
+        return make_url(url).password
+    except ArgumentError:
+        return None
+
+
+def migrated_database(
+    command: str, db: str | None, migrate: Callable[[str], None] = upgrade
+) -> str:
+    """The database URL with its schema at head, or one line and the documented exit code."""
+    url = database_url(db)
+    with database_errors(command, url):
+        migrate(url)
+    return url
+
+
 @db_app.command("upgrade")
 def upgrade_db(db: DbOption = None) -> None:
     """Create the database or migrate it to the newest schema (safe to run again)."""
-    url = database_url(db)
-    upgrade(url)
-    typer.echo(f"database at newest schema: {make_url(url).render_as_string()}")
+    url = migrated_database("db upgrade", db)
+    typer.echo(f"database at newest schema: {shown(url)}")
 
 
 @db_app.command("prune")
@@ -43,13 +116,30 @@ def prune(
     db: DbOption = None,
 ) -> None:
     """Delete raw pages older than the retention, except those current articles came from."""
-    keep = days if days is not None else int(os.environ.get(RETENTION_ENV, "0") or 0)
+    keep = days if days is not None else _retention_days()
     if keep <= 0:
         raise typer.BadParameter(f"give --days N or set ${RETENTION_ENV} to a positive number")
-    engine = make_engine(database_url(db))
+    url = database_url(db)
+    with database_errors("db prune", url):
+        removed = _prune(url, keep)
+    typer.echo(f"deleted {removed} raw pages older than {keep} days")
+
+
+def _retention_days() -> int:
+    raw = os.environ.get(RETENTION_ENV, "").strip()
     try:
+        return int(raw or 0)
+    except ValueError:
+        fail("db prune", f"${RETENTION_ENV}={raw!r} is not a whole number of days", EXIT_INVALID)
+
+
+def _prune(url: str, keep: int) -> int:
+    """Pages deleted. The schema is brought to head first: a fresh database has none to prune
+    (and an old schema would not know `pages` as prune expects it)."""
+    engine = make_engine(url)
+    try:
+        upgrade(engine)
         with session_scope(engine) as session:
-            removed = prune_pages(session, before=datetime.now(UTC) - timedelta(days=keep))
+            return prune_pages(session, before=datetime.now(UTC) - timedelta(days=keep))
     finally:
         engine.dispose()
-    typer.echo(f"deleted {removed} raw pages older than {keep} days")

@@ -7,6 +7,7 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated
+from urllib.parse import urlsplit
 
 import typer
 
@@ -14,6 +15,8 @@ from extractors import ExtractionError
 from extractors.extract import extract
 from extractors.page_files import read_page_file
 from extractors.source_rules import PublisherRegistry, SourceRules
+
+EXIT_FAILED = 1
 
 
 def register(app: typer.Typer) -> None:
@@ -23,7 +26,8 @@ def register(app: typer.Typer) -> None:
 def extract_files(
     files: Annotated[list[Path], typer.Argument(help="Saved pages: .html or .html.gz")],
     url: Annotated[
-        str | None, typer.Option(help="URL the page(s) came from (default: the file's URL)")
+        str | None,
+        typer.Option(help="URL the page(s) came from (default: the file's URL)", callback=http_url),
     ] = None,
     source: Annotated[
         str | None, typer.Option(help="Source key whose rules, language and timezone apply")
@@ -36,13 +40,27 @@ def extract_files(
         ),
     ] = None,
 ) -> None:
-    """Extract articles from saved pages as JSON Lines, in the order given; a file that fails gives {"file", "error"} and the rest go on."""
+    """Extract articles from saved pages as JSON Lines, in the order given; a file that fails gives {"file", "error"}, the rest go on, and the exit status is 1."""
     rules, registry = _source_context(source)
     when = _fetch_time(fetched_at)
+    failed = 0
     for path in files:
         row = _extract_one(path, url, when, rules, registry)
+        failed += "error" in row
         sys.stdout.write(json.dumps(row, ensure_ascii=False) + "\n")
         sys.stdout.flush()
+    if failed:
+        raise typer.Exit(EXIT_FAILED)
+
+
+def http_url(value: str | None) -> str | None:
+    """An option's URL must be absolute http(s): anything else is a usage error (exit 2)."""
+    if value is None:
+        return None
+    parts = urlsplit(value.strip())
+    if parts.scheme.lower() not in {"http", "https"} or not parts.netloc or " " in value.strip():
+        raise typer.BadParameter(f"{value!r} is not an absolute http(s) URL")
+    return value.strip()
 
 
 def _fetch_time(value: str | None) -> datetime | None:

@@ -18,9 +18,10 @@ from pipelines.backfill import Progress as OnPage
 from pipelines.backfill import Report, ingest_pages, reextract
 from pipelines.processing import PageOutcome
 from pipelines.saved_pages import is_warc, iter_pages
-from storage.database import database_url, make_engine, upgrade
+from storage.database import make_engine
 from storage.runs import COUNT_KEYS
-from syndicate.commands.db_cmd import DbOption
+from syndicate.commands.db_cmd import EXIT_FAILED, DbOption, migrated_database
+from syndicate.commands.extract_cmd import http_url
 from syndicate.commands.sources_cmd import catalog_or_exit, source_or_exit
 
 console = Console(stderr=True)
@@ -35,7 +36,8 @@ def ingest(
     paths: Annotated[list[Path], typer.Argument(help="Saved pages: .html, .html.gz, .warc(.gz)")],
     source: Annotated[str, typer.Option(help="Source key the pages belong to")],
     url: Annotated[
-        str | None, typer.Option(help="URL the single HTML file was fetched from")
+        str | None,
+        typer.Option(help="URL the single HTML file was fetched from", callback=http_url),
     ] = None,
     fetched_at: Annotated[
         datetime | None,
@@ -45,14 +47,15 @@ def ingest(
     ] = None,
     db: DbOption = None,
 ) -> None:
-    """Store saved pages through the same extract -> validate -> store path as a crawl."""
+    """Store saved pages through the same extract -> validate -> store path as a crawl;
+    exit 1 when any page failed (the table still counts every page)."""
     catalog = catalog_or_exit()
     rules = source_or_exit(catalog, source).rules()
     if url is not None and sum(not is_warc(p) for p in paths) > 1:
         raise typer.BadParameter("--url names the URL of ONE html file; give one file")
     when = fetched_at.replace(tzinfo=fetched_at.tzinfo or UTC) if fetched_at else None
     files = len(paths) if not any(is_warc(p) for p in paths) else None
-    with _engine(db) as engine, _progress(files) as on_page:
+    with _engine("ingest", db) as engine, _progress(files) as on_page:
         report = ingest_pages(
             engine,
             iter_pages(paths, url=url, fetched_at=when),
@@ -63,6 +66,8 @@ def ingest(
             progress=on_page,
         )
     _print(report)
+    if report.counts.get("failed", 0):
+        raise typer.Exit(EXIT_FAILED)
 
 
 def reextract_cmd(
@@ -73,7 +78,7 @@ def reextract_cmd(
     catalog = catalog_or_exit()
     if source is not None:
         source_or_exit(catalog, source)
-    with _engine(db) as engine, _progress(None) as on_page:
+    with _engine("reextract", db) as engine, _progress(None) as on_page:
         report = reextract(
             engine,
             catalog.rules,
@@ -86,11 +91,12 @@ def reextract_cmd(
 
 
 @contextmanager
-def _engine(db: str | None) -> Iterator[Engine]:
-    """The migrated database, its connections closed afterwards."""
-    engine = make_engine(database_url(db))
+def _engine(command: str, db: str | None) -> Iterator[Engine]:
+    """The migrated database, its connections closed afterwards; one line and exit 2 or 1
+    when it cannot be used."""
+    url = migrated_database(command, db)
+    engine = make_engine(url)
     try:
-        upgrade(engine)
         yield engine
     finally:
         engine.dispose()

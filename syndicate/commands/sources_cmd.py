@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, NoReturn
 
 import typer
 from rich.table import Table
@@ -13,6 +14,7 @@ from spiders.config import SourceConfig
 from spiders.fixture_check import check_source
 from spiders.fixture_record import record_fixture
 from spiders.registry import SourceCatalog, SourceFileError, load_catalog, source_dirs
+from syndicate.commands.extract_cmd import http_url
 from syndicate.console import console
 
 EXIT_INVALID = 2
@@ -24,18 +26,31 @@ def register(app: typer.Typer) -> None:
     app.add_typer(sources_app, name="sources")
 
 
-def catalog_or_exit() -> SourceCatalog:
-    """The catalog, or every problem on stderr (one line each) and exit status 2."""
+def catalog_or_exit(*, strict: bool = False) -> SourceCatalog:
+    """The valid sources, each broken file's problems on stderr as a warning (one line each);
+    `strict`: every problem on stderr and exit status 2 instead (`sources check`)."""
     try:
-        return load_catalog()
-    except SourceFileError as exc:
-        for problem in exc.problems:
-            typer.echo(problem, err=True)
-        raise typer.Exit(EXIT_INVALID) from None
+        catalog = load_catalog(strict=False)
+    except SourceFileError as exc:  # a bad $SYNDICATE_BUILTIN_SOURCES: no catalogue at all
+        _exit_with(exc.problems)
+    if strict and catalog.problems:
+        _exit_with(catalog.problems)
+    for problem in catalog.problems:
+        typer.echo(f"warning: {problem}", err=True)
+    return catalog
+
+
+def _exit_with(problems: Sequence[str]) -> NoReturn:
+    for problem in problems:
+        typer.echo(problem, err=True)
+    raise typer.Exit(EXIT_INVALID)
 
 
 def source_or_exit(catalog: SourceCatalog, key: str) -> SourceConfig:
-    """The source `key`, or "unknown source …; known: …" on stderr and exit status 2."""
+    """The source `key`, or its file's problems (or "unknown source …; known: …") on stderr
+    and exit status 2."""
+    if problems := catalog.problems_of(key):
+        _exit_with(problems)
     try:
         return catalog.get(key)
     except KeyError as exc:
@@ -62,7 +77,7 @@ def list_sources() -> None:
 @sources_app.command("check")
 def check_sources() -> None:
     """Validate every source file; exit 2 with one line per problem."""
-    catalog = catalog_or_exit()
+    catalog = catalog_or_exit(strict=True)
     folders = ", ".join(str(folder) for folder in source_dirs())
     typer.echo(f"{len(catalog)} source files valid ({folders})")
 
@@ -95,13 +110,18 @@ def test_sources(
 def record(
     key: Annotated[str, typer.Argument(help="Source the page belongs to")],
     page: Annotated[Path, typer.Argument(help="Saved page (.html or .html.gz)", exists=True)],
-    url: Annotated[str, typer.Option(help="The URL the page was saved from")],
+    url: Annotated[str, typer.Option(help="The URL the page was saved from", callback=http_url)],
+    force: Annotated[
+        bool, typer.Option("--force", help="Overwrite a fixture's reviewed expected file")
+    ] = False,
 ) -> None:
-    """Save a page as a fixture of KEY with the extractor's output as its expected JSON."""
+    """Save a page as a fixture of KEY with the extractor's output as its expected JSON.
+
+    An expected file already there was reviewed by someone: it is kept unless --force."""
     catalog = catalog_or_exit()
     config = source_or_exit(catalog, key)
     try:
-        saved, expected = record_fixture(config, page, url, catalog.publishers())
+        saved, expected = record_fixture(config, page, url, catalog.publishers(), force=force)
     except (ExtractionError, OSError, ValueError) as exc:
         typer.echo(f"{page}: cannot record: {exc}", err=True)
         raise typer.Exit(1) from None

@@ -14,10 +14,12 @@ SYNDICATE = str(Path(sys.executable).parent / "syndicate")
 SEED = FIXTURES / "seed" / "globalhappenings-putin-lukashenko.html"
 
 
-def _run(*args: str) -> list[dict[str, object]]:
+def _run(*args: str, status: int = 0) -> list[dict[str, object]]:
+    """The rows printed; `status` is the exit status expected (1 when any file failed)."""
     done = subprocess.run(
-        [SYNDICATE, "extract", *args], capture_output=True, text=True, timeout=120, check=True
+        [SYNDICATE, "extract", *args], capture_output=True, text=True, timeout=120, check=False
     )
+    assert done.returncode == status, done.stderr
     return [json.loads(line) for line in done.stdout.splitlines()]
 
 
@@ -26,7 +28,7 @@ def test_files_in_order_with_errors_for_bad_ones(tmp_path: Path) -> None:
     binary.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(200))
     missing = tmp_path / "missing.html"
     spanish = SOURCE_FIXTURES / "Publico_2025_05_29.html.gz"
-    rows = _run(str(binary), str(SEED), str(missing), str(spanish))
+    rows = _run(str(binary), str(SEED), str(missing), str(spanish), status=1)
     assert [row["file"] for row in rows] == [str(binary), str(SEED), str(missing), str(spanish)]
     assert "binary input" in str(rows[0]["error"])
     assert (
@@ -41,7 +43,7 @@ def test_files_in_order_with_errors_for_bad_ones(tmp_path: Path) -> None:
 def test_truncated_gzip_is_an_error_row_not_a_crash(tmp_path: Path) -> None:
     broken = tmp_path / "broken.html.gz"
     broken.write_bytes(gzip.compress(SEED.read_bytes())[:300])
-    rows = _run(str(broken), str(SEED))
+    rows = _run(str(broken), str(SEED), status=1)
     assert "truncated or corrupt gzip" in str(rows[0]["error"])
     assert (
         rows[1]["title"]

@@ -39,7 +39,8 @@ def commands(tmp_path: Path, source: str) -> list[list[str]]:
 def test_an_invalid_source_file_is_reported_not_a_traceback(
     broken_sources: Path, tmp_path: Path
 ) -> None:
-    for args in [["extract", str(EL_COMERCIO_PAGE)], *commands(tmp_path, "elcomercio")]:
+    """A command naming the broken source itself exits 2 with its file's problems."""
+    for args in [*commands(tmp_path, "bad"), *commands(tmp_path, "Bad Key")]:
         result = CliRunner().invoke(app, args)
         assert result.exit_code == 2, (args, result.output, result.exception)
         assert f"{broken_sources}: key: " in result.stderr, args

@@ -247,5 +247,9 @@ def test_sources_record_saves_a_fixture_that_sources_test_then_passes(
     assert tested.exit_code == 0, tested.output
     assert tested.stdout == "mundo: fixtures/ElMundo_2024_12_02.html.gz: ok\n"
     again = runner.invoke(app, ["sources", "record", "mundo", page, "--url", fixture.url])
+    assert again.exit_code == 1  # the expected file was reviewed: kept unless --force
+    again = runner.invoke(
+        app, ["sources", "record", "mundo", page, "--url", fixture.url, "--force"]
+    )
     assert again.exit_code == 0
     assert (tmp_path / "mundo.toml").read_text().count("[[fixtures]]") == 1  # not twice
