@@ -12,6 +12,7 @@ from syndicate.commands import (
     ingest_cmd,
     runs_cmd,
     schedule_cmd,
+    serve_cmd,
     sources_cmd,
     status_cmd,
 )
@@ -31,6 +32,7 @@ demo_cmd.register(app)
 db_cmd.register(app)
 ingest_cmd.register(app)
 schedule_cmd.register(app)
+serve_cmd.register(app)
 
 
 def main() -> None:

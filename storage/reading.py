@@ -1,0 +1,163 @@
+"""Read-only queries for the syndication outputs (`syndicate serve`: API, feeds, pages).
+
+Every read the server makes is a named function here, returning plain records (an
+`Article` with its id and bookkeeping), so no ORM row leaves storage and nothing writes.
+The API pages by id ascending: ids only grow, so a cursor "after id N" never skips or
+repeats an article while new ones arrive (docs/serving.md, "Cursor").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, func, select
+from sqlalchemy.orm import Session
+
+from extractors.article import Article
+from storage.convert import article_from_row
+from storage.models import ArticleRow, ArticleVersion, Source
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleFilters:
+    """What a reader asked for; `published_until` is exclusive, every bound is UTC-aware."""
+
+    source: str | None = None
+    language: str | None = None
+    published_since: datetime | None = None
+    published_until: datetime | None = None
+    updated_since: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class StoredArticle:
+    """One current article as stored: the `Article` plus the row's id and bookkeeping."""
+
+    id: int
+    article: Article
+    version: int
+    original_article_id: int | None
+    first_seen_at: datetime
+    updated_at: datetime
+    original_url: str | None = None  # attribution.original_url, else the linked original's URL
+
+
+@dataclass(frozen=True, slots=True)
+class VersionRecord:
+    """An earlier content version of an article (`article_versions`)."""
+
+    version: int
+    content_hash: str
+    title: str | None
+    text: str
+    data: dict[str, Any]
+    valid_from: datetime
+    superseded_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class SourceRecord:
+    """A `sources` row: what pages and feeds name a source by."""
+
+    key: str
+    name: str
+    homepage: str | None
+    language: str | None
+
+
+def articles_page(
+    session: Session, filters: ArticleFilters, after_id: int, limit: int
+) -> list[StoredArticle]:
+    """Up to `limit` articles with an id above `after_id`, id ascending (keyset paging)."""
+    query = _filtered(filters).where(ArticleRow.id > after_id).order_by(ArticleRow.id).limit(limit)
+    return _stored_all(session, session.execute(query).scalars().all())
+
+
+def latest_articles(session: Session, filters: ArticleFilters, limit: int) -> list[StoredArticle]:
+    """The newest `limit` articles by publication (first seen when undated): feeds and pages."""
+    newest = func.coalesce(ArticleRow.published_at, ArticleRow.first_seen_at)
+    query = _filtered(filters).order_by(newest.desc(), ArticleRow.id.desc()).limit(limit)
+    return _stored_all(session, session.execute(query).scalars().all())
+
+
+def article_by_id(session: Session, article_id: int) -> StoredArticle | None:
+    row = session.get(ArticleRow, article_id)
+    return _stored_all(session, [row])[0] if row is not None else None
+
+
+def article_versions(session: Session, article_id: int) -> list[VersionRecord]:
+    """Earlier versions of one article, oldest first (the current one is the article)."""
+    query = (
+        select(ArticleVersion)
+        .where(ArticleVersion.article_id == article_id)
+        .order_by(ArticleVersion.version)
+    )
+    return [_version(row) for row in session.execute(query).scalars()]
+
+
+def stored_sources(session: Session, keys: Sequence[str] | None = None) -> list[SourceRecord]:
+    """Every stored source (or those of `keys`) by key: unknown keys are simply absent."""
+    query = select(Source).order_by(Source.key)
+    if keys is not None:
+        query = query.where(Source.key.in_(keys))
+    return [
+        SourceRecord(row.key, row.name, row.homepage, row.language)
+        for row in session.execute(query).scalars()
+    ]
+
+
+def _filtered(filters: ArticleFilters) -> Select[ArticleRow]:
+    return select(ArticleRow).where(*_conditions(filters))
+
+
+def _conditions(filters: ArticleFilters) -> list[ColumnElement[bool]]:
+    conditions: list[ColumnElement[bool]] = []
+    if filters.source is not None:
+        conditions.append(ArticleRow.source == filters.source)
+    if filters.language is not None:
+        conditions.append(ArticleRow.language == filters.language)
+    if filters.published_since is not None:
+        conditions.append(ArticleRow.published_at >= filters.published_since)
+    if filters.published_until is not None:
+        conditions.append(ArticleRow.published_at < filters.published_until)
+    if filters.updated_since is not None:
+        conditions.append(ArticleRow.updated_at >= filters.updated_since)
+    return conditions
+
+
+def _stored_all(session: Session, rows: Sequence[ArticleRow]) -> list[StoredArticle]:
+    """Records of `rows`, each copy with its original's URL (one query for all of them)."""
+    linked = {row.original_article_id for row in rows} - {None}
+    query = select(ArticleRow.id, ArticleRow.canonical_url).where(ArticleRow.id.in_(linked))
+    urls: dict[int | None, str] = {}
+    if linked:
+        urls = dict(session.execute(query).all())
+    return [_stored(row, urls.get(row.original_article_id)) for row in rows]
+
+
+def _stored(row: ArticleRow, linked_url: str | None) -> StoredArticle:
+    article = article_from_row(row)
+    return StoredArticle(
+        id=row.id,
+        article=article,
+        version=row.version,
+        original_article_id=row.original_article_id,
+        first_seen_at=row.first_seen_at,
+        updated_at=row.updated_at,
+        original_url=article.attribution.original_url or linked_url,
+    )
+
+
+def _version(row: ArticleVersion) -> VersionRecord:
+    return VersionRecord(
+        version=row.version,
+        content_hash=row.content_hash,
+        title=row.title,
+        text=row.text,
+        data=dict(row.data),
+        valid_from=row.valid_from,
+        superseded_at=row.superseded_at,
+    )

@@ -1,0 +1,66 @@
+"""Stored articles as the API and JSON Feed show them; HTML is sanitised again on the way out.
+
+Articles' HTML was sanitised at extraction, but a database edited by hand must not be able
+to inject markup, so every body is passed through the same `sanitize_html` before it leaves.
+"""
+
+from __future__ import annotations
+
+import html
+from datetime import UTC, datetime
+from typing import Any
+
+from extractors.article import Attribution
+from extractors.sanitize import sanitize_html
+from storage.reading import StoredArticle, VersionRecord
+
+ATTRIBUTION_KEYS = ("publisher", "original_publisher", "original_source", "original_url", "credit")
+
+
+def iso(moment: datetime | None) -> str | None:
+    return moment.astimezone(UTC).isoformat(timespec="seconds") if moment else None
+
+
+def article_json(stored: StoredArticle) -> dict[str, Any]:
+    """One article with the documented keys (docs/serving.md); `html` sanitised again."""
+    article = stored.article
+    data = article.to_dict()
+    data.pop("removed", None)
+    data.pop("paywalled", None)
+    data["html"] = sanitize_html(article.html)
+    data["attribution"] = {key: getattr(article.attribution, key) for key in ATTRIBUTION_KEYS}
+    data["published_at"] = iso(_parsed(article.published_at))
+    data["modified_at"] = iso(_parsed(article.modified_at))
+    extra = {"version": stored.version, "original_article_id": stored.original_article_id}
+    return {"id": stored.id, **data, **extra, "updated_at": iso(stored.updated_at)}
+
+
+def version_json(record: VersionRecord, *, full: bool) -> dict[str, Any]:
+    """A version summary; `full` adds its text and sanitised HTML."""
+    data: dict[str, Any] = {
+        "version": record.version,
+        "title": record.title,
+        "valid_from": iso(record.valid_from),
+        "superseded_at": iso(record.superseded_at),
+        "content_hash": record.content_hash,
+    }
+    if full:
+        data["text"] = record.text
+        data["html"] = sanitize_html(str(record.data.get("html") or ""))
+    return data
+
+
+def credit_html(attribution: Attribution, original_url: str | None) -> str:
+    """The short "Originally published by X: URL" paragraph, escaped; empty for originals.
+    `original_url` is the credited URL, else the linked original's (StoredArticle)."""
+    publisher, url = attribution.original_publisher, original_url
+    if not publisher and not url:
+        return ""
+    who = html.escape(publisher or "another publisher")
+    link = f': <a href="{html.escape(url)}">{html.escape(url)}</a>' if url else ""
+    credit = f" Credit: {html.escape(attribution.credit)}" if attribution.credit else ""
+    return sanitize_html(f"<p>Originally published by {who}{link}.{credit}</p>")
+
+
+def _parsed(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None

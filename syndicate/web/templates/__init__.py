@@ -1,0 +1,1 @@
+"""Jinja2 templates of the HTML pages (package data, read with importlib.resources)."""
