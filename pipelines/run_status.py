@@ -8,6 +8,7 @@ from typing import Any
 from spiders.source_spider import LISTINGS_FAILED, LISTINGS_FETCHED
 
 LEASE_LOST = "lease lost"
+LEASE_ERROR = "lease error"  # the lease (and so the run) could not be taken: nothing crawled
 BUSY = "busy"
 
 _STOPPED = {

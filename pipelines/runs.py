@@ -25,7 +25,7 @@ from sqlalchemy import Engine
 from pipelines.database import configured_url, open_database
 from pipelines.lease import DEFAULT_HEARTBEAT_SECONDS, lease_ttl, process_gone, this_holder
 from pipelines.outcomes import counts, failures
-from pipelines.run_status import BUSY, LEASE_LOST, run_ending
+from pipelines.run_status import BUSY, LEASE_ERROR, LEASE_LOST, run_ending
 from spiders.source_spider import ARTICLE_LINKS
 from storage.database import session_scope
 from storage.leases import (
@@ -91,6 +91,10 @@ class CrawlRunRecorder:
         except SourceBusyError as busy:
             self._stats().set_value(BUSY_STAT, describe(busy.info))
             raise CloseSpider(BUSY) from None
+        except Exception as exc:  # no lease, no run: the crawl must not go on without them
+            logger.error("cannot take the lease of %s: %r", spider.name, exc)
+            self.run_id = None
+            raise CloseSpider(LEASE_ERROR) from None
         self._stats().set_value(RUN_ID_STAT, self.run_id)
         if self.interval > 0:
             self.task = create_looping_call(self.beat)

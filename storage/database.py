@@ -24,7 +24,9 @@ from sqlalchemy.orm import Session, sessionmaker
 DEFAULT_DATABASE_URL = "sqlite:///syndicate.db"
 ENV_VAR = "SYNDICATE_DATABASE_URL"
 # How long a SQLite writer waits for another process's write to finish before failing.
-SQLITE_BUSY_TIMEOUT_MS = 60_000
+# Kept well under a crawl lease's 60 s (heartbeat every 10 s): a crawl waiting this long for
+# another writer still renews its lease in time.
+SQLITE_BUSY_TIMEOUT_MS = 30_000
 MIGRATION_LOCK = 0x53594E44  # PostgreSQL advisory lock key held while migrating ("SYND")
 # How long a migration waits for another holder of MIGRATION_LOCK before it gives up.
 LOCK_TIMEOUT_ENV = "SYNDICATE_MIGRATION_LOCK_SECONDS"

@@ -19,6 +19,7 @@ from storage.dialect import insert
 from storage.models import CrawlLease, CrawlRun
 
 ProcessGone = Callable[[str, int], bool]  # (host, pid) -> is that process known to be gone?
+_INSERT_ATTEMPTS = 3  # a lease given back between our insert and our read is taken anew
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,12 +81,17 @@ def acquire_lease(
         "expires_at": now + ttl,
         "run_id": None,
     }
-    stmt = insert(session, CrawlLease).values(values).on_conflict_do_nothing()
-    if session.execute(stmt.returning(CrawlLease.source)).scalar_one_or_none() is not None:
-        return None
-    current = session.execute(
-        select(CrawlLease).where(CrawlLease.source == source).with_for_update()
-    ).scalar_one()
+    for _ in range(_INSERT_ATTEMPTS):
+        stmt = insert(session, CrawlLease).values(values).on_conflict_do_nothing()
+        if session.execute(stmt.returning(CrawlLease.source)).scalar_one_or_none() is not None:
+            return None
+        query = select(CrawlLease).where(CrawlLease.source == source).with_for_update()
+        current = session.execute(query).scalar_one_or_none()
+        if current is not None:
+            break
+        # The holder gave the lease back between our insert and our read: insert again.
+    else:
+        raise SourceBusyError(LeaseInfo(source, None, "another process", 0, now, now + ttl))
     previous = _info(current)
     if current.expires_at > now and not gone(current.host, current.pid):
         raise SourceBusyError(previous)

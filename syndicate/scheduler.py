@@ -14,6 +14,7 @@ import signal
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -73,7 +74,10 @@ class CrawlScheduler:
         self.clock = clock
         self.crawls = Crawls()
         self.stopping = threading.Event()
-        executors = {"default": ThreadPoolExecutor(max_workers=max_crawls)}
+        executors = {
+            "default": ThreadPoolExecutor(max_workers=max_crawls),
+            "sweep": ThreadPoolExecutor(max_workers=1),  # never starved by running crawls
+        }
         self.scheduler = BackgroundScheduler(timezone=UTC, executors=executors)
 
     def start(self) -> None:
@@ -89,7 +93,9 @@ class CrawlScheduler:
             logger.info(
                 "scheduled %s: %s, first run %s", key, describe_schedule(config), _hm(first)
             )
-        self.scheduler.add_job(self.sweep, "interval", seconds=SWEEP_SECONDS, id="sweep")
+        self.scheduler.add_job(
+            self.sweep, "interval", seconds=SWEEP_SECONDS, id="sweep", executor="sweep"
+        )
         self.scheduler.start()
 
     def crawl(self, key: str) -> None:
@@ -143,9 +149,10 @@ class CrawlScheduler:
         for key, child in self.crawls.running():
             logger.info("stopping crawl of %s (pid %s)", key, child.pid)
             child.send_signal(signal.SIGTERM)
+        deadline = time.monotonic() + STOP_GRACE_SECONDS  # one grace period for all of them
         for key, child in self.crawls.running():
             try:
-                child.wait(timeout=STOP_GRACE_SECONDS)
+                child.wait(timeout=max(0.0, deadline - time.monotonic()))
             except subprocess.TimeoutExpired:
                 logger.error("crawl of %s did not stop in %s s: killed", key, STOP_GRACE_SECONDS)
                 child.kill()

@@ -156,3 +156,20 @@ def test_an_expired_lease_of_another_host_is_taken_over(db_url: str, engine: Eng
     assert abandoned is not None and abandoned.status == "abandoned"
     assert recorder.run_id is not None and recorder.run_id != theirs
     recorder.spider_closed(spider, "finished")
+
+
+def test_a_lease_that_cannot_be_taken_stops_the_crawl_without_a_run(
+    db_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A database error while taking the lease must not let the crawl run unguarded."""
+
+    def broken(*args: Any, **kwargs: Any) -> None:
+        raise RuntimeError("database is locked")
+
+    monkeypatch.setattr("pipelines.runs.acquire_lease", broken)
+    recorder, spider = recorder_for(db_url)
+    with pytest.raises(CloseSpider) as closed:
+        recorder.spider_opened(spider)
+    assert closed.value.reason == "lease error"
+    recorder.spider_closed(spider, "lease error")
+    assert runs(db_url) == []
