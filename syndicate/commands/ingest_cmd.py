@@ -47,8 +47,7 @@ def ingest(
     ] = None,
     db: DbOption = None,
 ) -> None:
-    """Store saved pages through the same extract -> validate -> store path as a crawl;
-    exit 1 when any page failed (the table still counts every page)."""
+    """Store saved pages through a crawl's extract -> validate -> store path (exit 1 if any fail)."""
     catalog = catalog_or_exit()
     rules = source_or_exit(catalog, source).rules()
     if url is not None and sum(not is_warc(p) for p in paths) > 1:

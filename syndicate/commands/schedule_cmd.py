@@ -38,7 +38,7 @@ def schedule(
     ] = DEFAULT_MAX_CRAWLS,
     db: DbOption = None,
 ) -> None:
-    """Crawl every source on its [schedule] (default interval for the others) until stopped."""
+    """Crawl every source on its schedule table (default interval for the others) until stopped."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
     for chatty in ("alembic", "apscheduler"):  # migrations and job bookkeeping: warnings only
         logging.getLogger(chatty).setLevel(logging.WARNING)
