@@ -24,13 +24,12 @@ from storage.database import make_engine, session_scope
 from storage.leases import LeaseInfo, describe, holder_of
 from storage.runs import get_run
 from syndicate.commands.db_cmd import DbOption, migrated_database
-from syndicate.commands.sources_cmd import EXIT_INVALID, catalog_or_exit, source_or_exit
+from syndicate.commands.exits import EXIT_BUSY, EXIT_FAILED, fail
+from syndicate.commands.sources_cmd import catalog_or_exit, source_or_exit
 from syndicate.progress import SETTING as PROGRESS_SETTING
 from syndicate.progress import ProgressBoard
 
 SETTINGS_MODULE = "syndicate.scrapy_settings"
-EXIT_FAILED = 1
-EXIT_BUSY = 75  # EX_TEMPFAIL: try again later
 WAIT_POLL_SECONDS = 2.0
 
 
@@ -66,7 +65,7 @@ def crawl(
     for item in setting or []:
         name, sep, value = item.partition("=")
         if not sep:
-            _fail(f"--set {item!r}: expected NAME=VALUE")
+            fail("crawl", f"--set {item!r}: expected NAME=VALUE")
         settings.set(name, value, priority="cmdline")
     busy = _wait_until_free(url, chosen) if wait else _busy(url, chosen)
     for info in busy:
@@ -111,7 +110,7 @@ def crawl_settings(*, database: str, limit: int, since: date | None, refresh: bo
     try:
         settings.setmodule(SETTINGS_MODULE, priority="project")
     except ValueError as exc:  # a bad $SYNDICATE_TIME_LIMIT or similar
-        _fail(f"invalid setting: {exc}")
+        fail("crawl", f"invalid setting: {exc}")
     overrides = {
         "SYNDICATE_DATABASE_URL": database,
         "SYNDICATE_LIMIT": limit,
@@ -146,15 +145,10 @@ def _wait_until_free(url: str, keys: list[str]) -> list[LeaseInfo]:
     return []
 
 
-def _fail(message: str, code: int = EXIT_INVALID) -> None:
-    typer.echo(f"syndicate crawl: {message}", err=True)
-    raise typer.Exit(code)
-
-
 def _chosen_keys(keys: list[str], all_sources: bool) -> list[str]:
     catalog = catalog_or_exit()
     if all_sources == bool(keys):
-        _fail("give source keys or --all (not both)")
+        fail("crawl", "give source keys or --all (not both)")
     return (
         catalog.keys()
         if all_sources
@@ -168,7 +162,7 @@ def _since(value: str | None) -> date | None:
     try:
         return date.fromisoformat(value)
     except ValueError:
-        _fail(f"--since {value!r} is not a date like 2024-01-31")
+        fail("crawl", f"--since {value!r} is not a date like 2024-01-31")
     return None
 
 

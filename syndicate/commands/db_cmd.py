@@ -12,10 +12,11 @@ import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
-from typing import Annotated, NoReturn
+from typing import Annotated
 
 import typer
 from alembic.util.exc import CommandError
+from sqlalchemy import Engine
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, SQLAlchemyError
 
@@ -27,7 +28,9 @@ from storage.database import (
     upgrade,
 )
 from storage.errors import database_reason
+from storage.health import unreadable
 from storage.pages import RETENTION_ENV, prune_pages
+from syndicate.commands.exits import EXIT_FAILED, EXIT_INVALID, fail
 
 # The one `--db` option of every command that opens the database (see storage.database_url).
 DbOption = Annotated[
@@ -36,8 +39,6 @@ DbOption = Annotated[
         "--db", help="Database URL (default: $SYNDICATE_DATABASE_URL, else sqlite:///syndicate.db)"
     ),
 ]
-EXIT_FAILED = 1
-EXIT_INVALID = 2
 # Errors in the URL or the driver: the operator's configuration, not the database's state.
 _CONFIG_ERRORS = (ArgumentError, ImportError, ValueError)
 _RUNTIME_ERRORS = (DBAPIError, SQLAlchemyError, CommandError, MigrationLockTimeoutError, OSError)
@@ -56,12 +57,6 @@ def shown(url: str) -> str:
         return make_url(url).render_as_string(hide_password=True)
     except ArgumentError:
         return _PASSWORD.sub(r"\1***@", url)
-
-
-def fail(command: str, message: str, code: int) -> NoReturn:
-    """One line on stderr, then exit `code`."""
-    typer.echo(f"syndicate {command}: {message}", err=True)
-    raise typer.Exit(code)
 
 
 @contextmanager
@@ -99,6 +94,20 @@ def migrated_database(
     with database_errors(command, url):
         migrate(url)
     return url
+
+
+def read_only_engine(command: str, db: str | None) -> Engine:
+    """A read-only engine on a usable database (never created or migrated here), or one line
+    naming the database and the documented exit code."""
+    url = database_url(db)
+    with database_errors(command, url):
+        engine = make_engine(url, read_only=True)
+    problem = unreadable(engine)
+    if problem is not None:
+        engine.dispose()
+        typer.echo(f"database {shown(url)} {problem}", err=True)
+        raise typer.Exit(EXIT_FAILED)
+    return engine
 
 
 @db_app.command("upgrade")

@@ -15,8 +15,7 @@ from extractors import ExtractionError
 from extractors.extract import extract
 from extractors.page_files import read_page_file
 from extractors.source_rules import PublisherRegistry, SourceRules
-
-EXIT_FAILED = 1
+from syndicate.commands.exits import EXIT_FAILED
 
 
 def register(app: typer.Typer) -> None:

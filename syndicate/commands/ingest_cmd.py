@@ -20,7 +20,8 @@ from pipelines.processing import PageOutcome
 from pipelines.saved_pages import is_warc, iter_pages
 from storage.database import make_engine
 from storage.runs import COUNT_KEYS
-from syndicate.commands.db_cmd import EXIT_FAILED, DbOption, migrated_database
+from syndicate.commands.db_cmd import DbOption, migrated_database
+from syndicate.commands.exits import EXIT_FAILED
 from syndicate.commands.extract_cmd import http_url
 from syndicate.commands.sources_cmd import catalog_or_exit, source_or_exit
 

@@ -9,17 +9,13 @@ from typing import Annotated, Any
 
 import typer
 from rich.table import Table
-from sqlalchemy import Engine
-from sqlalchemy.engine import make_url
 
-from storage.database import database_url, make_engine, session_scope
-from storage.health import failed_runs, unreadable
+from storage.database import session_scope
+from storage.health import failed_runs
 from storage.records import RunSummary
 from storage.runs import list_runs
-from syndicate.commands.db_cmd import DbOption
+from syndicate.commands.db_cmd import DbOption, read_only_engine
 from syndicate.console import console
-
-EXIT_UNUSABLE = 1  # the database is missing, unmigrated or cannot be opened
 
 
 def register(app: typer.Typer) -> None:
@@ -36,7 +32,7 @@ def runs(
     db: DbOption = None,
 ) -> None:
     """When each crawl ran, how long, pages, articles new/updated/unchanged, failures by reason."""
-    engine = read_only_engine(db)
+    engine = read_only_engine("runs", db)
     try:
         with session_scope(engine) as session:
             summaries = (failed_runs if failed else list_runs)(session, key, limit=limit)
@@ -49,19 +45,6 @@ def runs(
         typer.echo(f"no {kind} yet" + (f" for {key}" if key else ""))
     else:
         console().print(runs_table(summaries))
-
-
-def read_only_engine(db: str | None) -> Engine:
-    """A read-only engine on a usable database, or one line naming it and exit 1."""
-    url = database_url(db)
-    engine = make_engine(url, read_only=True)
-    problem = unreadable(engine)
-    if problem is not None:
-        engine.dispose()
-        shown = make_url(url).render_as_string(hide_password=True)
-        typer.echo(f"database {shown} {problem}", err=True)
-        raise typer.Exit(EXIT_UNUSABLE)
-    return engine
 
 
 def iso(moment: datetime | None) -> str | None:

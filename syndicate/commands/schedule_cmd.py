@@ -18,7 +18,8 @@ from spiders.durations import parse_duration
 from spiders.schedules import default_interval, default_time_limit
 from syndicate.commands.crawl_cmd import usable_database
 from syndicate.commands.db_cmd import DbOption
-from syndicate.commands.sources_cmd import EXIT_INVALID, catalog_or_exit, source_or_exit
+from syndicate.commands.exits import fail
+from syndicate.commands.sources_cmd import catalog_or_exit, source_or_exit
 from syndicate.scheduler import CrawlScheduler
 
 DEFAULT_MAX_CRAWLS = 4
@@ -49,7 +50,7 @@ def schedule(
         default_interval()
         time_limit = default_time_limit()
     except ValueError as exc:
-        _fail(str(exc))
+        fail("schedule", str(exc))
     scheduler = CrawlScheduler(
         configs, database=usable_database(db), default_time_limit=time_limit, max_crawls=max_crawls
     )
@@ -74,10 +75,5 @@ def _duration(option: str, value: str) -> int:
     try:
         return parse_duration(value)
     except ValueError as exc:
-        _fail(f"{option}: {exc}")
+        fail("schedule", f"{option}: {exc}")
     return 0
-
-
-def _fail(message: str) -> None:
-    typer.echo(f"syndicate schedule: {message}", err=True)
-    raise typer.Exit(EXIT_INVALID)

@@ -11,8 +11,7 @@ from typing import Annotated
 
 import typer
 
-from syndicate.commands.db_cmd import DbOption
-from syndicate.commands.runs_cmd import read_only_engine
+from syndicate.commands.db_cmd import DbOption, read_only_engine
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8080
@@ -33,6 +32,6 @@ def serve(
     from storage.database import database_url
     from syndicate.web import create_app
 
-    read_only_engine(db).dispose()  # exit 1 with one line when the database is unusable
+    read_only_engine("serve", db).dispose()  # exit 1 with one line when the database is unusable
     typer.echo(f"serving {database_url(db)} read-only on http://{host}:{port}/", err=True)
     uvicorn.run(create_app(database_url(db)), host=host, port=port, log_level="warning")

@@ -14,10 +14,9 @@ from spiders.config import SourceConfig
 from spiders.fixture_check import check_source
 from spiders.fixture_record import record_fixture
 from spiders.registry import SourceCatalog, SourceFileError, load_catalog, source_dirs
+from syndicate.commands.exits import EXIT_INVALID
 from syndicate.commands.extract_cmd import http_url
 from syndicate.console import console
-
-EXIT_INVALID = 2
 
 sources_app = typer.Typer(help="List, validate and test source files.", no_args_is_help=True)
 

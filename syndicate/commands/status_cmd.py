@@ -16,10 +16,10 @@ from spiders.config import SourceConfig
 from spiders.schedules import default_interval
 from storage.database import session_scope
 from storage.records import RunSummary
-from syndicate.commands.db_cmd import DbOption
-from syndicate.commands.runs_cmd import iso, read_only_engine, run_json
+from syndicate.commands.db_cmd import DbOption, read_only_engine
+from syndicate.commands.exits import EXIT_INVALID
+from syndicate.commands.runs_cmd import iso, run_json
 from syndicate.commands.sources_cmd import (
-    EXIT_INVALID,
     catalog_or_exit,
     source_or_exit,
     sources_app,
@@ -44,7 +44,7 @@ def status(
     next run and health flags (recent runs failing, storing nothing, dropping most pages)."""
     configs = chosen_sources(keys)
     now = clock()
-    engine = read_only_engine(db)
+    engine = read_only_engine("sources status", db)
     try:
         with session_scope(engine) as session:
             statuses = source_statuses(session, configs, now=now, gone=process_gone)

@@ -58,6 +58,20 @@ def test_bad_url_or_driver_is_exit_2(command: list[str], url: str) -> None:
     assert "cannot use database" in one_clean_line(result, command)
 
 
+READ_ONLY = [["runs"], ["sources", "status"], ["serve"]]
+
+
+@pytest.mark.parametrize("command", READ_ONLY, ids=" ".join)
+@pytest.mark.parametrize("url", MISCONFIGURED)
+def test_read_only_commands_refuse_a_bad_url_in_one_line(command: list[str], url: str) -> None:
+    result = invoke([*command, "--db", url])
+    assert result.exit_code == 2, result.output
+    assert result.stdout == ""
+    (line,) = result.stderr.strip().splitlines()
+    assert line.startswith(f"syndicate {' '.join(command)}: cannot use database ")
+    assert "Traceback" not in result.output and "s3cret" not in result.output
+
+
 def test_prune_of_a_fresh_database(tmp_path: object) -> None:
     result = invoke(["db", "prune", "--days", "3", "--db", f"sqlite:///{tmp_path}/fresh.db"])
     assert result.exit_code == 0, result.output
