@@ -4,12 +4,12 @@ reason. Read-only: it never creates or migrates the database (exit 1 names a mis
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 from rich.table import Table
 
+from pipelines.health_json import run_json
 from storage.database import session_scope
 from storage.health import failed_runs
 from storage.records import RunSummary
@@ -45,28 +45,6 @@ def runs(
         typer.echo(f"no {kind} yet" + (f" for {key}" if key else ""))
     else:
         console().print(runs_table(summaries))
-
-
-def iso(moment: datetime | None) -> str | None:
-    """ISO 8601 in UTC, to the second: what the JSON outputs carry."""
-    return moment.astimezone(UTC).isoformat(timespec="seconds") if moment else None
-
-
-def run_json(run: RunSummary) -> dict[str, Any]:
-    """One run with stable keys (`syndicate runs --json`, `sources status --json`)."""
-    return {
-        "id": run.id,
-        "source": run.source,
-        "status": run.status,
-        "reason": run.reason,
-        "started_at": iso(run.started_at),
-        "finished_at": iso(run.finished_at),
-        "seconds": run.seconds,
-        "host": run.host,
-        "pid": run.pid,
-        "counts": run.counts,
-        "failures": run.failures,
-    }
 
 
 def runs_table(summaries: list[RunSummary]) -> Table:

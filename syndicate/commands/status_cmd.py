@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime, timedelta
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 from rich.table import Table
 
 from pipelines.health import SourceStatus, source_statuses
+from pipelines.health_json import ended, status_json
 from pipelines.lease import process_gone
 from spiders.config import SourceConfig
 from spiders.schedules import default_interval
@@ -18,7 +19,6 @@ from storage.database import session_scope
 from storage.records import RunSummary
 from syndicate.commands.db_cmd import DbOption, read_only_engine
 from syndicate.commands.exits import EXIT_INVALID
-from syndicate.commands.runs_cmd import iso, run_json
 from syndicate.commands.sources_cmd import (
     catalog_or_exit,
     source_or_exit,
@@ -72,32 +72,6 @@ def chosen_sources(keys: list[str] | None) -> list[SourceConfig]:
         typer.echo(str(exc), err=True)
         raise typer.Exit(EXIT_INVALID) from None
     return configs
-
-
-def status_json(status: SourceStatus) -> dict[str, Any]:
-    """One source with stable keys; times are ISO 8601 UTC, absent ones null."""
-    facts = status.facts
-    return {
-        "source": facts.source,
-        "last_run": run_json(facts.last_run) if facts.last_run else None,
-        "last_success_at": iso(facts.last_success.finished_at) if facts.last_success else None,
-        "last_failure": failure_json(facts.last_failure),
-        "articles_24h": facts.articles_day,
-        "articles_7d": facts.articles_week,
-        "schedule": status.schedule,
-        "next_run_at": iso(status.next_run),
-        "flags": [{"code": flag.code, "message": flag.message} for flag in status.flags],
-    }
-
-
-def failure_json(run: RunSummary | None) -> dict[str, Any] | None:
-    if run is None:
-        return None
-    return {"id": run.id, "status": run.status, "at": iso(ended(run)), "reason": run.reason}
-
-
-def ended(run: RunSummary) -> datetime:
-    return run.finished_at or run.started_at
 
 
 def status_table(statuses: list[SourceStatus], now: datetime) -> Table:

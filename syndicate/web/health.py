@@ -10,10 +10,10 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from pipelines.health import source_statuses
+from pipelines.health_json import status_json
 from pipelines.lease import process_gone
 from spiders.registry import SourceFileError, load_catalog
 from storage.reading import stored_sources
-from syndicate.commands.status_cmd import status_json
 from syndicate.web.errors import WebError
 
 
