@@ -44,20 +44,31 @@ def default_interval() -> str:
     return value
 
 
+def _cron(config: SourceConfig) -> str | None:
+    return config.schedule.cron if config.schedule is not None else None
+
+
+def _interval_seconds(config: SourceConfig) -> int:
+    """The source's interval, else the default one (for a source without `[schedule]`)."""
+    schedule = config.schedule
+    return parse_duration(
+        schedule.interval if schedule and schedule.interval else default_interval()
+    )
+
+
 def trigger_for(config: SourceConfig, *, first: datetime | None = None) -> BaseTrigger:
     """The source's trigger. An interval's first crawl is at `first` (default: now), which
     the scheduler sets from the source's last run (`next_run`), so a restarted scheduler
     does not recrawl every source at once."""
     schedule = config.schedule
     jitter = parse_duration(schedule.jitter) if schedule and schedule.jitter else None
-    if schedule is not None and schedule.cron is not None:
-        trigger = CronTrigger.from_crontab(schedule.cron, timezone=config.timezone)
+    if (cron := _cron(config)) is not None:
+        trigger = CronTrigger.from_crontab(cron, timezone=config.timezone)
         trigger.jitter = jitter
         return trigger
-    interval = schedule.interval if schedule and schedule.interval else default_interval()
     start = first or datetime.now(UTC)
     return IntervalTrigger(
-        seconds=parse_duration(interval), start_date=start, timezone=UTC, jitter=jitter
+        seconds=_interval_seconds(config), start_date=start, timezone=UTC, jitter=jitter
     )
 
 
@@ -76,11 +87,9 @@ def next_run(
     config: SourceConfig, *, last_start: datetime | None, now: datetime
 ) -> datetime | None:
     """When the scheduler will next start the source, given its last run's start."""
-    schedule = config.schedule
-    if schedule is not None and schedule.cron is not None:
+    if _cron(config) is not None:
         result = trigger_for(config).get_next_fire_time(None, now)
         return result if isinstance(result, datetime) else None
-    interval = schedule.interval if schedule and schedule.interval else default_interval()
     if last_start is None:
         return now
-    return max(now, last_start + timedelta(seconds=parse_duration(interval)))
+    return max(now, last_start + timedelta(seconds=_interval_seconds(config)))

@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 from storage.database import alembic_config
 from storage.models import ArticleRow, CrawlRun
 from storage.records import RunSummary
-from storage.runs import _summary as run_summary
+from storage.runs import run_summary
 
 # Runs that say how the site behaves: a stopped run was ended by a signal or a time limit.
 ENDED_STATUSES = ("finished", "failed", "abandoned")

@@ -144,15 +144,16 @@ def list_runs(session: Session, source_key: str | None = None, limit: int = 20) 
     query = select(CrawlRun).order_by(CrawlRun.started_at.desc(), CrawlRun.id.desc()).limit(limit)
     if source_key is not None:
         query = query.where(CrawlRun.source == source_key)
-    return [_summary(run) for run in session.execute(query).scalars()]
+    return [run_summary(run) for run in session.execute(query).scalars()]
 
 
 def get_run(session: Session, run_id: int) -> RunSummary | None:
     run = session.get(CrawlRun, run_id)
-    return _summary(run) if run is not None else None
+    return run_summary(run) if run is not None else None
 
 
-def _summary(run: CrawlRun) -> RunSummary:
+def run_summary(run: CrawlRun) -> RunSummary:
+    """The plain record of a run row (for the other storage modules too)."""
     return RunSummary(
         id=run.id,
         source=run.source,

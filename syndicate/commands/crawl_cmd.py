@@ -16,6 +16,7 @@ from typing import Annotated
 import typer
 from scrapy.crawler import Crawler, CrawlerProcess
 from scrapy.settings import Settings
+from sqlalchemy.orm import Session
 
 from pipelines.database import migrate_once
 from pipelines.lease import process_gone
@@ -175,26 +176,28 @@ def usable_database(cli_value: str | None, command: str = "crawl") -> str:
 def report(url: str, outcomes: list[CrawlOutcome], *, busy: bool = False) -> int:
     """One line per crawl from the run it created; the exit code they add up to."""
     engine = make_engine(url)
-    code = EXIT_BUSY if busy else 0
-    with session_scope(engine) as session:
-        for outcome in outcomes:
-            if outcome.busy is not None:
-                typer.echo(f"syndicate crawl: {outcome.busy}", err=True)
-                code = code or EXIT_BUSY
-                continue
-            run = get_run(session, outcome.run_id) if outcome.run_id is not None else None
-            if run is None:
-                typer.echo(
-                    f"{outcome.source}: the crawl did not start; see the log above", err=True
-                )
-                code = EXIT_FAILED
-                continue
-            counts = " ".join(f"{k}={v}" for k, v in run.counts.items())
-            why = f" ({run.reason})" if run.reason else ""
-            typer.echo(f"{outcome.source}: run {run.id} {run.status}{why}: {counts}")
-            for reason, count in sorted(run.failures.items()):
-                typer.echo(f"    {count} × {reason}")
-            if run.status != "finished":
-                code = EXIT_FAILED
-    engine.dispose()
-    return code
+    try:
+        with session_scope(engine) as session:
+            codes = [_report_one(session, outcome) for outcome in outcomes]
+    finally:
+        engine.dispose()
+    if EXIT_FAILED in codes:
+        return EXIT_FAILED
+    return EXIT_BUSY if busy or EXIT_BUSY in codes else 0
+
+
+def _report_one(session: Session, outcome: CrawlOutcome) -> int:
+    """Print what one crawler did; its exit code."""
+    if outcome.busy is not None:
+        typer.echo(f"syndicate crawl: {outcome.busy}", err=True)
+        return EXIT_BUSY
+    run = get_run(session, outcome.run_id) if outcome.run_id is not None else None
+    if run is None:
+        typer.echo(f"{outcome.source}: the crawl did not start; see the log above", err=True)
+        return EXIT_FAILED
+    counts = " ".join(f"{k}={v}" for k, v in run.counts.items())
+    why = f" ({run.reason})" if run.reason else ""
+    typer.echo(f"{outcome.source}: run {run.id} {run.status}{why}: {counts}")
+    for reason, count in sorted(run.failures.items()):
+        typer.echo(f"    {count} × {reason}")
+    return 0 if run.status == "finished" else EXIT_FAILED
