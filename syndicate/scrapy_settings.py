@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 from importlib.metadata import PackageNotFoundError, version
 
+from pipelines.lease import DEFAULT_HEARTBEAT_SECONDS, DEFAULT_LEASE_SECONDS
 from spiders.schedules import default_time_limit
 from storage.database import database_url
 
@@ -52,8 +53,8 @@ SYNDICATE_SINCE = None
 SYNDICATE_UNTIL = None
 # One crawl per source: a lease in the database, renewed by a heartbeat that also writes the
 # run's counts so far. A lease whose holder stops renewing is taken over after this long.
-SYNDICATE_LEASE_SECONDS = 60
-SYNDICATE_HEARTBEAT_SECONDS = 10
+SYNDICATE_LEASE_SECONDS = DEFAULT_LEASE_SECONDS
+SYNDICATE_HEARTBEAT_SECONDS = DEFAULT_HEARTBEAT_SECONDS
 # How long one crawl may run before it is stopped and recorded as "stopped" (a source's
 # [crawl] time_limit overrides it): $SYNDICATE_TIME_LIMIT, like "45m" or "2h".
 CLOSESPIDER_TIMEOUT = default_time_limit()
