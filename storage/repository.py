@@ -26,8 +26,10 @@ from storage.syndication import (
     CanonicalTakenError,
     index_bands,
     link_original,
+    link_reclaimed,
     link_waiting_copies,
     own_key,
+    reclaim,
     taken,
 )
 
@@ -96,6 +98,7 @@ def _upsert(
     page_id: int | None,
     changed_at: datetime | None,
 ) -> UpsertResult:
+    squatter_id = reclaim(session, values)
     owner_id = own_key(session, values)
     digest = content_hash(values)
     unchanged = _touch_if_unchanged(session, values["canonical_url"], digest, seen_at)
@@ -112,6 +115,8 @@ def _upsert(
     if new_id is not None:
         _relink(session, row, owner_id)
         link_waiting_copies(session, row)
+        if squatter_id is not None:
+            link_reclaimed(session, squatter_id, row)
         return UpsertResult("new", row.id, 1)
     row.last_seen_at = max(row.last_seen_at, seen_at)
     row.first_seen_at = min(row.first_seen_at, seen_at)

@@ -12,6 +12,9 @@ Rules, in order (docs/schema.md explains them to downstream readers):
    LSH buckets in `article_bands`): the earliest published of them is the original.
 A page claiming the canonical URL of another source's article is stored under its own URL
 (`own_key`) and linked to that article: sources never take over each other's articles.
+A foreign page that got there first (nothing said the canonical was someone else's) holds
+the key only until the page at that very URL arrives: it then moves to its own URL and
+becomes a copy of the true owner (`reclaim`).
 Copies are never merged into, nor deduplicated against, their original: both rows stay.
 """
 
@@ -24,6 +27,7 @@ from sqlalchemy import Select, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from extractors.urls import InvalidURLError, canonical_url
+from storage.convert import article_from_row, article_values, content_hash
 from storage.errors import StorageError
 from storage.models import ArticleBand, ArticleRow
 from storage.similarity import NEAR_DUPLICATE, bands, similarity, title_similarity
@@ -59,6 +63,50 @@ def own_key(session: Session, values: dict[str, Any]) -> int | None:
         raise taken(values, holder.source)
     values["canonical_url"] = own
     return owner.id if owner is not None else None
+
+
+def reclaim(session: Session, values: dict[str, Any]) -> int | None:
+    """Give the canonical key back to the page that lives at it; returns the squatter's id.
+
+    A foreign page whose cross-site canonical named no stored article, and whose credit link
+    (if any) pointed elsewhere, was keyed by that canonical. When the page at that very URL
+    arrives from another source, the earlier row moves to its own URL (if free) and is linked
+    as a copy of the new one, instead of refusing the true owner.
+    """
+    claimed, source = values["canonical_url"], values["source"]
+    if _canonical_or(values["url"], "") != claimed:
+        return None  # the newcomer is not the page at the claimed URL
+    query = select(ArticleRow.id, ArticleRow.source, ArticleRow.url).where(
+        ArticleRow.canonical_url == claimed
+    )
+    holder = session.execute(query).first()
+    if holder is None or holder.source == source:
+        return None
+    own = _canonical_or(holder.url, claimed)
+    if own == claimed or _holder(session, own) is not None:
+        return None  # it lives at that URL itself, or has nowhere to go: refused as before
+    moved = session.get(ArticleRow, holder.id)
+    assert moved is not None  # just read
+    moved.canonical_url = own
+    # The key is part of the content hash: rehash, or the same page would count as updated.
+    moved.content_hash = content_hash(article_values(article_from_row(moved)))
+    session.flush()
+    return int(holder.id)
+
+
+def link_reclaimed(session: Session, squatter_id: int, owner: ArticleRow) -> None:
+    """Make the article now holding the key the original of the row `reclaim` moved, and
+    of every copy that was linked to that row (its text may have matched it first)."""
+    copy = session.get(ArticleRow, squatter_id)
+    if copy is None:
+        return
+    if owner.original_article_id == squatter_id:
+        owner.original_article_id = None
+        session.flush()  # before _adopt's UPDATE, or it would link the owner to itself
+    if owner.original_article_id is None:
+        _adopt(session, copy, owner)
+    else:
+        copy.original_article_id = _root(session, owner, copy)
 
 
 def _holder(session: Session, canonical: str) -> Any:

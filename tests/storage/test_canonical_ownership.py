@@ -122,3 +122,46 @@ def test_a_declared_copy_stored_first_does_not_take_the_originals_url(engine: En
     assert stored["globalhappenings"][1] == COPY_URL
     assert stored["globalhappenings"][5] == owner.article_id
     assert put(engine, declared, 2) == replace(copy, outcome="unchanged")
+
+
+def test_the_page_at_the_canonical_url_reclaims_it_from_an_earlier_foreign_page(
+    engine: Engine,
+) -> None:
+    """A foreign page that got the key first (its credit link pointed elsewhere, so nothing
+    said whose canonical it was) moves to its own URL when the page at that URL arrives."""
+    credited_elsewhere = replace(
+        claimer(1),
+        attribution=Attribution(
+            publisher="Global Happenings", original_url="https://elcomercio.pe/otra-nota/"
+        ),
+    )
+    early = put(engine, credited_elsewhere, 0)
+    assert rows(engine)["globalhappenings"][1] == OWNER_URL  # held the owner's key for now
+    owner = put(engine, OWNER, 1)
+    assert owner.outcome == "new"
+    stored = rows(engine)
+    assert stored["elcomercio"] == (owner.article_id, OWNER_URL, OWNER.title, BODY, 1, None)
+    assert stored["globalhappenings"][:2] == (early.article_id, COPY_URL)
+    assert stored["globalhappenings"][5] == owner.article_id
+    # Both pages again: each updates nothing and keeps its own key.
+    assert put(engine, credited_elsewhere, 2).outcome == "unchanged"
+    assert put(engine, OWNER, 3) == replace(owner, outcome="unchanged")
+    assert len(rows(engine)) == 2
+
+
+def test_a_squatter_whose_own_url_is_taken_keeps_the_key(engine: Engine) -> None:
+    """When the earlier page's own URL is another article's key, it cannot move: the page at
+    the canonical URL is refused as before, and nothing is overwritten."""
+    own_page = replace(claimer(2), canonical_url=COPY_URL)
+    put(engine, own_page, 0)  # the aggregator's own article under COPY_URL
+    put(engine, claimer(1), 1)  # another of its pages, keyed by the owner's canonical
+    with session_scope(engine) as session, pytest.raises(CanonicalTakenError):
+        upsert_article(session, OWNER, seen_at=T0 + timedelta(hours=2))
+    keys = {r[1] for r in rows_all(engine)}
+    assert keys == {COPY_URL, OWNER_URL}
+
+
+def rows_all(engine: Engine) -> list[tuple[object, ...]]:
+    with session_scope(engine) as session:
+        found = session.execute(select(ArticleRow.source, ArticleRow.canonical_url)).all()
+        return [tuple(r) for r in found]
