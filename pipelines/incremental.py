@@ -1,7 +1,8 @@
 """Downloader middleware: skip articles already stored, ask conditionally for those we refetch.
 
-An article URL we have stored is not fetched again unless the crawl says `--refresh`
-or a feed/sitemap dated it after we last saw it. When it is fetched again, the stored
+An article URL we have stored (or any URL whose page we kept: a variant whose canonical is
+another article, a page refused or dropped) is not fetched again unless the crawl says
+`--refresh` or a feed/sitemap dated it after we last saw it. When it is fetched again, the stored
 page's ETag / Last-Modified make the request conditional, so an unchanged page costs a 304.
 `SYNDICATE_LIMIT` caps the article pages fetched per source.
 """
@@ -50,11 +51,14 @@ class IncrementalMiddleware:
                 pages = stored_validators(session, spider.name)
         finally:
             engine.dispose()
-        for url, (final_url, validators) in pages.items():
-            last_seen = self.known.get(url) or self.known.get(final_url)
-            if last_seen is not None:  # also covers a URL that redirected to a stored article
-                self.known.setdefault(url, last_seen)
-                self.validators[url] = validators
+        for url, (final_url, validators, fetched_at) in pages.items():
+            # A URL that redirected to a stored article counts as that article. One whose
+            # page built no article of this source (a variant whose canonical is another
+            # article, a page refused or dropped) counts as seen when it was fetched, so it
+            # is not fetched again on every crawl, only when listed as changed or refreshed.
+            last_seen = self.known.get(url) or self.known.get(final_url) or fetched_at
+            self.known.setdefault(url, last_seen)
+            self.validators[url] = validators
 
     def process_request(self, request: Request) -> None:
         if not request.meta.get(META_ARTICLE) or request.meta.get("redirect_times"):

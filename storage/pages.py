@@ -7,6 +7,7 @@ import hashlib
 import zlib
 from dataclasses import asdict
 from datetime import datetime
+from typing import NamedTuple
 
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
@@ -122,18 +123,26 @@ def latest_pages(session: Session, source_key: str | None = None) -> list[PageRe
     return [PageRef(int(id_), source, url) for id_, source, url in session.execute(query)]
 
 
-def stored_validators(session: Session, source_key: str) -> dict[str, tuple[str, Validators]]:
-    """Requested URL -> (final URL, ETag / Last-Modified) of the newest stored page of each URL
-    of the source: what a recrawl needs to ask conditionally."""
+class StoredFetch(NamedTuple):
+    """The newest stored page of a URL, as a recrawl needs it."""
+
+    final_url: str
+    validators: Validators  # ETag / Last-Modified, to ask conditionally
+    fetched_at: datetime
+
+
+def stored_validators(session: Session, source_key: str) -> dict[str, StoredFetch]:
+    """Requested URL -> the newest stored page of each URL of the source."""
     query = (
-        select(Page.url, Page.final_url, Page.headers)
+        select(Page.url, Page.final_url, Page.headers, Page.fetched_at)
         .where(Page.source == source_key)
         .order_by(Page.fetched_at)
     )
-    found: dict[str, tuple[str, Validators]] = {}
-    for url, final_url, headers in session.execute(query):
+    found: dict[str, StoredFetch] = {}
+    for url, final_url, headers, fetched_at in session.execute(query):
         lowered = {str(k).lower(): str(v) for k, v in (headers or {}).items()}
-        found[url] = (final_url, {k: lowered[k] for k in VALIDATORS if k in lowered})
+        validators = {k: lowered[k] for k in VALIDATORS if k in lowered}
+        found[url] = StoredFetch(final_url, validators, fetched_at)
     return found
 
 

@@ -190,6 +190,8 @@ def test_incremental_middleware_skips_stored_articles_unless_changed_or_refreshe
     plain.process_request(changed)  # let through: a sitemap dated it after we saw it
     assert changed.headers.get("If-None-Match") == b'"v1"'
     assert changed.meta["handle_httpstatus_list"] == [304]
+    with pytest.raises(IgnoreRequest, match="already stored"):  # dropped, but its page is kept
+        plain.process_request(request("https://elcomercio.pe/otra-noticia/"))
     fresh = request("https://elcomercio.pe/nueva-noticia/")
     plain.process_request(fresh)
     assert "If-None-Match" not in fresh.headers
