@@ -42,7 +42,9 @@ def test_an_article_page_shows_attribution_versions_and_the_original(
 ) -> None:
     article = client.get(f"/api/articles/{stored.seed}").json()
     page = client.get(f"/articles/{stored.seed}").text
-    assert f'<a href="{article["canonical_url"]}">Read the original</a>' in page
+    assert f'<a href="{article["url"]}">Read it at {article["site_name"]}</a>' in page
+    original = client.get(f"/api/articles/{stored.original}").json()
+    assert f'<a href="{original["url"]}">Original by El Comercio</a>' in page
     assert "Originally published by El Comercio" in page
     assert f'<a href="/articles/{stored.original}">' in page
     assert "version 1 (current)" in page
