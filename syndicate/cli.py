@@ -1,4 +1,9 @@
-"""The `syndicate` command: a thin shell over the libraries; each command lives in its own module."""
+"""The `syndicate` command: a thin shell over the libraries; each command lives in its own module.
+
+Command modules import only typer and light modules at the top; Scrapy, the extractor,
+SQLAlchemy, FastAPI and APScheduler load inside the command that uses them, so `--help`
+and `sources list` start fast (tests/cli/test_startup_imports.py, benchmarks/startup_bench.py).
+"""
 
 from __future__ import annotations
 
@@ -8,6 +13,7 @@ from syndicate.commands import (
     crawl_cmd,
     db_cmd,
     demo_cmd,
+    export_cmd,
     extract_cmd,
     ingest_cmd,
     runs_cmd,
@@ -33,6 +39,7 @@ db_cmd.register(app)
 ingest_cmd.register(app)
 schedule_cmd.register(app)
 serve_cmd.register(app)
+export_cmd.register(app)
 
 
 def main() -> None:

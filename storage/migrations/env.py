@@ -9,6 +9,7 @@ from sqlalchemy import Connection
 
 from storage.database import database_url, lock_migrations, make_engine
 from storage.models import Base
+from storage.search import include_name
 
 target_metadata = Base.metadata
 
@@ -24,6 +25,7 @@ def _run(connection: Connection) -> None:
         target_metadata=target_metadata,
         render_as_batch=connection.dialect.name == "sqlite",  # SQLite alters by copying tables
         compare_type=True,
+        include_name=include_name,  # the full-text search objects are not in the models
     )
     with context.begin_transaction():
         context.run_migrations()

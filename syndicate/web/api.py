@@ -15,10 +15,10 @@ from fastapi import APIRouter, Query, Request, Response
 from sqlalchemy.orm import Session
 
 from storage.reading import StoredArticle, article_by_id, article_versions, articles_page
-from syndicate.web import params
+from syndicate.web import documents, params
 from syndicate.web.caching import cached, newest
 from syndicate.web.db import read
-from syndicate.web.errors import WebError
+from syndicate.web.errors import WebError, refusals
 from syndicate.web.health import sources_health
 from syndicate.web.records import article_json, version_json
 
@@ -31,7 +31,12 @@ def body(document: object) -> bytes:
     return json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode()
 
 
-@router.get("/articles", summary="Articles, oldest id first, a page at a time")
+@router.get(
+    "/articles",
+    summary="Articles, oldest id first, a page at a time",
+    response_model=documents.ArticlesPage,
+    responses=refusals(304, 400, 404),
+)
 def list_articles(
     request: Request,
     *,
@@ -40,6 +45,7 @@ def list_articles(
     since: Annotated[str | None, Query(description="published at or after (ISO 8601)")] = None,
     until: Annotated[str | None, Query(description="published before (ISO 8601)")] = None,
     updated_since: Annotated[str | None, Query(description="content stored at or after")] = None,
+    q: Annotated[str | None, Query(description="words all in title, description or text")] = None,
     limit: Annotated[int, Query(description=f"1 to {MAX_LIMIT}")] = 20,
     cursor: Annotated[str | None, Query(description="`next` of the previous page")] = None,
 ) -> Response:
@@ -54,6 +60,7 @@ def list_articles(
             since=since,
             until=until,
             updated_since=updated_since,
+            q=q,
         )
         return articles_page(session, chosen, after, size + 1)
 
@@ -64,8 +71,13 @@ def list_articles(
     return cached(request, body(document), JSON, newest(a.updated_at for a in shown))
 
 
-@router.get("/articles/{article_id}", summary="One article with a summary of its versions")
-def one_article(request: Request, article_id: int) -> Response:
+@router.get(
+    "/articles/{article_id}",
+    summary="One article with a summary of its versions",
+    response_model=documents.ArticleWithVersions,
+    responses=refusals(304, 400, 404),
+)
+def one_article(request: Request, article_id: params.ArticleId) -> Response:
     stored, versions = read(
         request, lambda s: (article_by_id(s, article_id), article_versions(s, article_id))
     )
@@ -75,8 +87,13 @@ def one_article(request: Request, article_id: int) -> Response:
     return cached(request, body(document), JSON, stored.updated_at)
 
 
-@router.get("/articles/{article_id}/versions", summary="Earlier versions of one article")
-def versions_of(request: Request, article_id: int) -> Response:
+@router.get(
+    "/articles/{article_id}/versions",
+    summary="Earlier versions of one article",
+    response_model=documents.ArticleVersions,
+    responses=refusals(304, 400, 404),
+)
+def versions_of(request: Request, article_id: params.ArticleId) -> Response:
     stored, versions = read(
         request, lambda s: (article_by_id(s, article_id), article_versions(s, article_id))
     )
@@ -87,6 +104,11 @@ def versions_of(request: Request, article_id: int) -> Response:
     return cached(request, body(document), JSON, stored.updated_at)
 
 
-@router.get("/sources", summary="Every source with its health (as `sources status --json`)")
+@router.get(
+    "/sources",
+    summary="Every source with its health (as `sources status --json`)",
+    response_model=documents.SourcesDocument,
+    responses=refusals(304),
+)
 def sources(request: Request) -> Response:
     return cached(request, body({"sources": read(request, sources_health)}), JSON, None)

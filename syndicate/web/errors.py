@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel
 from starlette.exceptions import HTTPException
+
+_MEANINGS = {
+    304: "Not Modified: the copy named by If-None-Match or If-Modified-Since is current",
+    400: "A parameter is invalid: `error` says which and why",
+    404: "No such article, source or feed",
+}
 
 
 class WebError(Exception):
@@ -15,6 +24,21 @@ class WebError(Exception):
         super().__init__(message)
         self.status = status
         self.message = message
+
+
+class ErrorBody(BaseModel):
+    """The body of every refusal, one line for a person to read."""
+
+    error: str
+
+
+def refusals(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """The OpenAPI `responses` a route answers besides 200, so clients (and schemathesis)
+    know them: 304 without a body, refusals with `ErrorBody`."""
+    return {
+        status: {"description": _MEANINGS[status]} | ({} if status == 304 else {"model": ErrorBody})
+        for status in statuses
+    }
 
 
 def error_response(

@@ -8,20 +8,23 @@ proper elements (Atom `<source>` and `<link rel="via">`, RSS `<source>`, JSON Fe
 
 from __future__ import annotations
 
+import html
 from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
+from feedgen.entry import FeedEntry
 from feedgen.feed import FeedGenerator
 
 from storage.reading import StoredArticle
 from syndicate.web import params
 from syndicate.web.caching import cached
 from syndicate.web.db import read
-from syndicate.web.errors import WebError
+from syndicate.web.errors import WebError, refusals
 from syndicate.web.feed_data import Feed, content_html, gather, xml_text
 from syndicate.web.feed_origin import OriginEntry, OriginFeed
 from syndicate.web.jsonfeed import json_feed
+from syndicate.web.records import web_url
 
 router = APIRouter(prefix="/feeds", tags=["feeds"])
 MAX_LIMIT = 500
@@ -32,7 +35,15 @@ MEDIA = {
 }
 
 
-@router.get("/{name}", summary="Atom, RSS or JSON Feed of a source (or `all`)")
+@router.get(
+    "/{name}",
+    summary="Atom, RSS or JSON Feed of a source (or `all`)",
+    response_class=Response,
+    responses={
+        200: {"description": "The feed", "content": {media: {} for media in MEDIA.values()}},
+        **refusals(304, 400, 404),
+    },
+)
 def feed(
     request: Request, name: str, limit: Annotated[int, Query(description=f"1 to {MAX_LIMIT}")] = 100
 ) -> Response:
@@ -45,14 +56,16 @@ def feed(
     return cached(request, document, MEDIA[kind], built.updated if built.entries else None)
 
 
-def generator(built: Feed) -> FeedGenerator:
+def generator(built: Feed, updated: datetime | None = None) -> FeedGenerator:
+    """The feed with its entries; `updated` is the entries' newest unless given (an export
+    streams its entries, so it passes the newest of all of them)."""
     gen = FeedGenerator()
     gen.id(built.feed_url)
     gen.title(xml_text(built.title))
     gen.link(href=built.home_url, rel="alternate")
     gen.link(href=built.feed_url, rel="self")
     gen.description(xml_text(f"Articles of {built.title}, cleaned and attributed"))
-    gen.updated(built.updated)
+    gen.updated(updated or built.updated)
     gen.generator("syndicate")
     gen.load_extension("dc", atom=False, rss=True)
     gen.register_extension("origin", OriginFeed, OriginEntry)
@@ -61,7 +74,8 @@ def generator(built: Feed) -> FeedGenerator:
     return gen
 
 
-def add_entry(gen: FeedGenerator, stored: StoredArticle) -> None:
+def add_entry(gen: FeedGenerator, stored: StoredArticle) -> FeedEntry:
+    """Append the article's entry to `gen` and return it (an export serialises it alone)."""
     article, attribution = stored.article, stored.article.attribution
     entry = gen.add_entry(order="append")
     entry.id(article.canonical_url)
@@ -75,11 +89,14 @@ def add_entry(gen: FeedGenerator, stored: StoredArticle) -> None:
         entry.author(name=author)
         entry.dc.dc_creator(author)
     # A summary always, so RSS keeps the full body in content:encoded (feedgen puts the body
-    # in <description> when an entry has no summary).
-    entry.summary(xml_text(article.description or teaser(article.text)))
+    # in <description> when an entry has no summary). It is text escaped as HTML: readers
+    # render RSS <description> as HTML, and article text may quote markup ("<script>").
+    summary = html.escape(xml_text(article.description or teaser(article.text)), quote=False)
+    entry.summary(summary, type="html")
     entry.content(content_html(stored), type="html")
-    if stored.original_url:
-        entry.origin.original(stored.original_url, xml_text(attribution.original_publisher))
+    if original_url := web_url(stored.original_url):
+        entry.origin.original(original_url, xml_text(attribution.original_publisher))
+    return entry
 
 
 def teaser(text: str, length: int = 280) -> str:

@@ -11,22 +11,26 @@ from typing import Any
 
 from storage.reading import StoredArticle
 from syndicate.web.feed_data import Feed, content_html
-from syndicate.web.records import ATTRIBUTION_KEYS, iso
+from syndicate.web.records import attribution_json, iso, web_url
 
 VERSION = "https://jsonfeed.org/version/1.1"
 REQUIRED = ("version", "title", "items")
 
 
 def json_feed(built: Feed) -> bytes:
-    document = {
+    document = {**head(built), "items": [item(stored) for stored in built.entries]}
+    check(document)
+    return json.dumps(document, ensure_ascii=False, indent=1).encode()
+
+
+def head(built: Feed) -> dict[str, Any]:
+    """Every top-level member but `items` (an export streams the items after it)."""
+    return {
         "version": VERSION,
         "title": built.title,
         "home_page_url": built.home_url,
         "feed_url": built.feed_url,
-        "items": [item(stored) for stored in built.entries],
     }
-    check(document)
-    return json.dumps(document, ensure_ascii=False, indent=1).encode()
 
 
 def item(stored: StoredArticle) -> dict[str, Any]:
@@ -34,12 +38,12 @@ def item(stored: StoredArticle) -> dict[str, Any]:
     data: dict[str, Any] = {
         "id": article.canonical_url,
         "url": article.canonical_url,
-        "external_url": stored.original_url,
+        "external_url": web_url(stored.original_url),
         "title": article.title,
         "summary": article.description,
         "content_html": content_html(stored),
         "content_text": article.text,
-        "image": article.image,
+        "image": web_url(article.image),
         "date_published": article.published_at,
         "date_modified": iso(stored.updated_at),
         "authors": [{"name": name} for name in article.authors],
@@ -58,8 +62,8 @@ def syndicate_extension(stored: StoredArticle) -> dict[str, Any]:
         "source": stored.article.source,
         "version": stored.version,
         "original_article_id": stored.original_article_id,
-        **{key: getattr(attribution, key) for key in ATTRIBUTION_KEYS},
-        "original_url": stored.original_url,  # credited, else the linked original's
+        **attribution_json(attribution),
+        "original_url": web_url(stored.original_url),  # credited, else the linked original's
     }
 
 

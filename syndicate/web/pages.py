@@ -48,25 +48,29 @@ def render(request: Request, name: str, **context: object) -> bytes:
 
 
 @router.get("/")
-def index(request: Request, source: str | None = None, language: str | None = None) -> Response:
-    """Latest articles, optionally of one source and language (an empty field means any)."""
+def index(
+    request: Request, source: str | None = None, language: str | None = None, q: str | None = None
+) -> Response:
+    """Latest articles, optionally of one source and language and with some words (an empty
+    field means any)."""
 
     def work(session: Session) -> dict[str, object]:
-        chosen = params.filters(session, source=source or None, language=language or None)
+        chosen = params.filters(session, source=source or None, language=language or None, q=q)
         return {
             "articles": latest_articles(session, chosen, LATEST),
             "sources": stored_sources(session),
         }
 
     found = read(request, work)
-    page = render(request, "index.html", source=source or "", language=language or "", **found)
+    shown = {"source": source or "", "language": language or "", "q": q or ""}
+    page = render(request, "index.html", **shown, **found)
     articles = found["articles"]
     assert isinstance(articles, list)
     return cached(request, page, HTML, newest(a.updated_at for a in articles))
 
 
 @router.get("/articles/{article_id}")
-def article_page(request: Request, article_id: int) -> Response:
+def article_page(request: Request, article_id: params.ArticleId) -> Response:
     stored, versions = read(
         request, lambda s: (article_by_id(s, article_id), article_versions(s, article_id))
     )

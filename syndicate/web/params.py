@@ -2,6 +2,7 @@
 
 Dates are ISO 8601: a date (`2024-05-01`) or a datetime; one without an offset is UTC.
 `since` is inclusive, `until` exclusive, and an `until` date includes that whole day.
+`q` is words to search for, passed to storage as typed (storage/search.py makes them safe).
 """
 
 from __future__ import annotations
@@ -10,13 +11,20 @@ import base64
 import binascii
 import json
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Annotated
 
+from fastapi import Path
 from sqlalchemy.orm import Session
 
 from storage.reading import ArticleFilters, stored_sources
 from syndicate.web.errors import WebError
 
 CURSOR_VERSION = 1
+# The largest article id: `articles.id` is a 32-bit INTEGER on PostgreSQL, so a larger id is
+# refused as a bad parameter instead of reaching the database and failing there (a 500).
+MAX_ID = 2**31 - 1
+ArticleId = Annotated[int, Path(ge=1, le=MAX_ID, description=f"an article's `id`, 1 to {MAX_ID}")]
+MAX_QUERY_LENGTH = 200  # characters of `q`: a few sentences, never a whole article
 
 
 def moment(name: str, value: str | None, *, end_of_day: bool = False) -> datetime | None:
@@ -57,7 +65,7 @@ def decode_cursor(cursor: str | None) -> int:
         data = None
     after = data.get("after") if isinstance(data, dict) else None
     valid = isinstance(data, dict) and data.get("v") == CURSOR_VERSION
-    if not valid or not isinstance(after, int) or isinstance(after, bool) or after < 0:
+    if not valid or type(after) is not int or not 0 <= after <= MAX_ID:  # bool is no id
         raise WebError(400, "cursor: not a cursor this server issued")
     return after
 
@@ -70,8 +78,9 @@ def filters(
     since: str | None = None,
     until: str | None = None,
     updated_since: str | None = None,
+    q: str | None = None,
 ) -> ArticleFilters:
-    """Validated filters: an unknown source is a 404, a bad date a 400."""
+    """Validated filters: an unknown source is a 404, a bad date or search a 400."""
     if source is not None:
         known_source(session, source)
     return ArticleFilters(
@@ -80,7 +89,18 @@ def filters(
         published_since=moment("since", since),
         published_until=moment("until", until, end_of_day=True),
         updated_since=moment("updated_since", updated_since),
+        query=search_words(q),
     )
+
+
+def search_words(q: str | None) -> str | None:
+    """`q` with its spaces tidied (None when blank); 400 when too long or holding NUL."""
+    words = " ".join((q or "").split())
+    if len(words) > MAX_QUERY_LENGTH:
+        raise WebError(400, f"q: at most {MAX_QUERY_LENGTH} characters, not {len(words)}")
+    if "\x00" in words:  # PostgreSQL text cannot hold NUL
+        raise WebError(400, "q: must not contain NUL characters")
+    return words or None
 
 
 def known_source(session: Session, key: str) -> None:

@@ -1,20 +1,31 @@
 """Stored articles as the API and JSON Feed show them; HTML is sanitised again on the way out.
 
 Articles' HTML was sanitised at extraction, but a database edited by hand must not be able
-to inject markup, so every body is passed through the same `sanitize_html` before it leaves.
+to inject markup, so every body is passed through the same `sanitize_html` before it leaves,
+and an optional URL (image, original) leaves only if it is http(s).
 """
 
 from __future__ import annotations
 
 import html
+from dataclasses import fields
 from datetime import UTC, datetime
 from typing import Any
 
-from extractors.article import Attribution
+from extractors.article import Article, Attribution
 from extractors.sanitize import sanitize_html
 from storage.reading import StoredArticle, VersionRecord
 
 ATTRIBUTION_KEYS = ("publisher", "original_publisher", "original_source", "original_url", "credit")
+# The Article fields an API article has, in order: what cleaning removed and the paywall flag
+# stay inside. Read one by one, not with to_dict(), whose deep copy of `removed` (only to drop
+# it) was most of the time of exporting many articles.
+SHOWN_FIELDS = tuple(f.name for f in fields(Article) if f.name not in ("removed", "paywalled"))
+
+
+def web_url(url: str | None) -> str | None:
+    """`url` if it is http(s), else None: a hand-edited `javascript:` URL never leaves."""
+    return url if url and url.strip().lower().startswith(("http://", "https://")) else None
 
 
 def iso(moment: datetime | None) -> str | None:
@@ -24,15 +35,19 @@ def iso(moment: datetime | None) -> str | None:
 def article_json(stored: StoredArticle) -> dict[str, Any]:
     """One article with the documented keys (docs/serving.md); `html` sanitised again."""
     article = stored.article
-    data = article.to_dict()
-    data.pop("removed", None)
-    data.pop("paywalled", None)
+    data = {name: getattr(article, name) for name in SHOWN_FIELDS}
     data["html"] = sanitize_html(article.html)
-    data["attribution"] = {key: getattr(article.attribution, key) for key in ATTRIBUTION_KEYS}
+    data["image"] = web_url(article.image)
+    data["attribution"] = attribution_json(article.attribution)
     data["published_at"] = iso(_parsed(article.published_at))
     data["modified_at"] = iso(_parsed(article.modified_at))
     extra = {"version": stored.version, "original_article_id": stored.original_article_id}
     return {"id": stored.id, **data, **extra, "updated_at": iso(stored.updated_at)}
+
+
+def attribution_json(attribution: Attribution) -> dict[str, Any]:
+    found = {key: getattr(attribution, key) for key in ATTRIBUTION_KEYS}
+    return found | {"original_url": web_url(attribution.original_url)}
 
 
 def version_json(record: VersionRecord, *, full: bool) -> dict[str, Any]:
@@ -53,7 +68,7 @@ def version_json(record: VersionRecord, *, full: bool) -> dict[str, Any]:
 def credit_html(attribution: Attribution, original_url: str | None) -> str:
     """The short "Originally published by X: URL" paragraph, escaped; empty for originals.
     `original_url` is the credited URL, else the linked original's (StoredArticle)."""
-    publisher, url = attribution.original_publisher, original_url
+    publisher, url = attribution.original_publisher, web_url(original_url)
     if not publisher and not url:
         return ""
     who = html.escape(publisher or "another publisher")

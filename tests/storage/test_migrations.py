@@ -13,8 +13,12 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, inspect, text
 from sqlalchemy.exc import DBAPIError
 
-from storage.database import alembic_config, make_engine, upgrade
+from extractors.source_rules import PublisherRegistry
+from storage.database import alembic_config, make_engine, session_scope, upgrade
 from storage.models import Base
+from storage.reading import ArticleFilters, articles_page
+from storage.search import SEARCH_COLUMN, SEARCH_TABLE, SEARCH_TRIGGERS, include_name
+from tests.support.stored_articles import store
 
 HEAD = ScriptDirectory.from_config(alembic_config()).get_current_head()
 TABLES = {
@@ -33,7 +37,8 @@ def test_migrations_match_models(db_url: str) -> None:
     engine = make_engine(db_url)
     upgrade(engine)
     with engine.connect() as conn:
-        context = MigrationContext.configure(conn, opts={"compare_type": True})
+        opts = {"compare_type": True, "include_name": include_name}  # as env.py has them
+        context = MigrationContext.configure(conn, opts=opts)
         diff = compare_metadata(context, Base.metadata)
     engine.dispose()
     assert diff == []
@@ -99,3 +104,32 @@ def test_downgrade_to_nothing_and_back(db_url: str) -> None:
     upgrade(engine)
     assert set(inspect(engine).get_table_names()) >= TABLES
     engine.dispose()
+
+
+def test_search_index_goes_with_its_migration_and_takes_the_articles_already_stored(
+    engine: Engine, registry: PublisherRegistry
+) -> None:
+    """Downgrading below 0005 removes every search object; upgrading indexes existing rows."""
+    ids = [store(engine, registry, name) for name in ("fujimori", "original")]
+    config = alembic_config()
+    with engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.downgrade(config, "0004")
+    assert _search_objects(engine) == set()
+    upgrade(engine)
+    assert len(_search_objects(engine)) == (4 if engine.dialect.name == "sqlite" else 1)
+    with session_scope(engine) as session:
+        # the original is a generated page on the Fujimori page's template (its description)
+        for words, expected in (("Lukashenko", ids[1:]), ("Fujimori", ids), ("Fujimoro", [])):
+            found = articles_page(session, ArticleFilters(query=words), 0, 10)
+            assert [article.id for article in found] == expected, words
+
+
+def _search_objects(engine: Engine) -> set[str]:
+    """The search table and triggers (SQLite) or the search column (PostgreSQL) present."""
+    if engine.dialect.name == "sqlite":
+        with engine.connect() as conn:
+            names = set(conn.execute(text("SELECT name FROM sqlite_master")).scalars())
+        return names & {SEARCH_TABLE, *SEARCH_TRIGGERS}
+    columns = {column["name"] for column in inspect(engine).get_columns("articles")}
+    return columns & {SEARCH_COLUMN}
