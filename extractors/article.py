@@ -48,6 +48,9 @@ class Article:
     attribution: Attribution = field(default_factory=Attribution)
     removed: list[Removed] = field(default_factory=list)
     paywalled: bool | None = None
+    # The charset the page's bytes were read as; when it differs from the Content-Type the
+    # page was served with, the declaration was wrong (extractors/decoding.py).
+    encoding: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready dict with the contract's field names."""

@@ -11,7 +11,7 @@ from extractors.blocks import count_words, render_html, render_text
 from extractors.cleaning import clean_blocks
 from extractors.content import main_blocks
 from extractors.dates import iso
-from extractors.decoding import decode_html
+from extractors.decoding import Decoded, decode_page
 from extractors.errors import ExtractionError
 from extractors.metadata import read_metadata
 from extractors.parsing import DEFAULT_MAX_BYTES, check_bytes, parse_html, prepare_text
@@ -39,8 +39,11 @@ def extract(
     try:
         data = html.encode("utf-8", "replace") if isinstance(html, str) else html
         check_bytes(data, max_bytes)
-        text = prepare_text(html if isinstance(html, str) else decode_html(data, content_type))
-        return _build(text, url, rules, registry, fetched_at)
+        # Text given as str was decoded by the caller: no charset of ours to record.
+        decoded = Decoded(html, None) if isinstance(html, str) else decode_page(data, content_type)
+        article = _build(prepare_text(decoded.text), url, rules, registry, fetched_at)
+        article.encoding = decoded.encoding
+        return article
     except ExtractionError as exc:
         exc.url = exc.url or url
         raise

@@ -19,8 +19,9 @@ from extractors.urls import InvalidURLError, canonical_url
 from storage.errors import StorageError
 from storage.models import ArticleRow
 
-# Fields whose change is not a content change: where it was fetched from and who fetched it.
-_NOT_CONTENT = ("url", "source")
+# Fields whose change is not a content change: where it was fetched from, who fetched it, and
+# how its bytes were decoded (recorded since migration 0006; the text itself is content).
+_NOT_CONTENT = ("url", "source", "encoding")
 _DATE_FIELDS = ("published_at", "modified_at")
 
 

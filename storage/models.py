@@ -114,6 +114,7 @@ class ArticleRow(Base):
     attribution: Mapped[dict[str, Any]]
     removed: Mapped[list[Any]]
     paywalled: Mapped[bool | None] = mapped_column(Boolean)
+    encoding: Mapped[str | None] = mapped_column(String(40))  # charset the page was read as
     # Copied from attribution.original_source so waiting copies can be found with an index.
     original_source: Mapped[str | None] = mapped_column(String(KEY_LENGTH), index=True)
     original_article_id: Mapped[int | None] = mapped_column(

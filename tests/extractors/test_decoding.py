@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from extractors.decoding import decode_html
+from extractors.decoding import decode_html, decode_page
 from extractors.extract import extract
 from tests.support.paths import EL_COMERCIO_PAGE, SOURCE_FIXTURES
 
@@ -86,3 +86,25 @@ def test_a_real_page_in_latin1_served_as_utf8_extracts_without_replacement_chara
     assert "\ufffd" not in article.text and "\ufffd" not in (article.title or "")
     assert article.title == expected.title
     assert article.text == expected.text
+
+
+@pytest.mark.parametrize(
+    ("data", "content_type", "chosen"),
+    [
+        (_page().encode("utf-8"), "text/html; charset=utf-8", "utf-8"),
+        (_page().encode("utf-8"), "text/html; charset=iso-8859-1", "utf-8"),  # a lying server
+        (_page().encode("latin-1"), "text/html; charset=utf-8", "cp1252"),  # invalid in utf-8
+        (_page('<meta charset="iso-8859-15">').encode("iso8859_15"), "text/html", "iso8859-15"),
+        (_page().encode("latin-1"), "text/html; charset=ISO-8859-1", "cp1252"),  # as browsers do
+    ],
+)
+def test_the_charset_chosen_is_recorded(data: bytes, content_type: str, chosen: str) -> None:
+    decoded = decode_page(data, content_type)
+    assert TEXT in decoded.text
+    assert decoded.encoding == chosen
+    article = extract(data, "https://elcomercio.pe/x-noticia/", content_type=content_type)
+    assert article.encoding == chosen
+
+
+def test_text_given_as_str_records_no_charset() -> None:
+    assert extract(_page(), "https://elcomercio.pe/x-noticia/").encoding is None

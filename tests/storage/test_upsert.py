@@ -102,3 +102,28 @@ def test_known_urls_include_fetched_and_canonical(engine: Engine) -> None:
         known = known_article_urls(session, "elcomercio")
         assert known_article_urls(session, "globalhappenings") == {}
     assert known == {fetched: T0, "https://elcomercio.pe/politica/budget-noticia/": T0}
+
+
+def test_the_charset_is_stored_and_is_not_content(engine: Engine) -> None:
+    """Migration 0006 adds `encoding`: articles stored before it (None) must not all count as
+    updated when recrawled, so the charset stays out of the content hash."""
+    url = "https://elcomercio.pe/politica/charset-noticia/"
+    with session_scope(engine) as session:
+        first = upsert_article(session, article(url, encoding=None), seen_at=T0)
+    with session_scope(engine) as session:
+        again = upsert_article(
+            session, article(url, encoding="cp1252"), seen_at=T0 + timedelta(days=1)
+        )
+    assert (first.outcome, again.outcome) == ("new", "unchanged")
+    other = "https://elcomercio.pe/politica/otra-charset-noticia/"
+    with session_scope(engine) as session:
+        upsert_article(session, article(other, encoding="cp1252"), seen_at=T0)
+    stored = get_article_encoding(engine, other)
+    assert stored == "cp1252"
+
+
+def get_article_encoding(engine: Engine, url: str) -> str | None:
+    with session_scope(engine) as session:
+        found = get_article(session, url)
+        assert found is not None
+        return found.encoding
