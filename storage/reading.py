@@ -45,6 +45,9 @@ class StoredArticle:
     first_seen_at: datetime
     updated_at: datetime
     original_url: str | None = None  # attribution.original_url, else the linked original's URL
+    # attribution.original_publisher, else the linked original's site name (a copy linked by
+    # its text alone, or an earlier variant of the same publisher, credits who it really is)
+    original_publisher: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,17 +146,21 @@ def _conditions(filters: ArticleFilters) -> list[ColumnElement[bool]]:
 
 
 def _stored_all(session: Session, rows: Sequence[ArticleRow]) -> list[StoredArticle]:
-    """Records of `rows`, each copy with its original's URL (one query for all of them)."""
+    """Records of `rows`, each copy with its original's URL and publisher (one query for all)."""
     linked = {row.original_article_id for row in rows} - {None}
-    query = select(ArticleRow.id, ArticleRow.canonical_url).where(ArticleRow.id.in_(linked))
-    urls: dict[int | None, str] = {}
+    query = select(
+        ArticleRow.id, ArticleRow.canonical_url, ArticleRow.site_name, ArticleRow.source
+    ).where(ArticleRow.id.in_(linked))
+    originals: dict[int | None, tuple[str, str]] = {}
     if linked:
-        urls = dict(session.execute(query).all())
-    return [_stored(row, urls.get(row.original_article_id)) for row in rows]
+        for article_id, url, site_name, source in session.execute(query):
+            originals[article_id] = (url, site_name or source)
+    return [_stored(row, originals.get(row.original_article_id)) for row in rows]
 
 
-def _stored(row: ArticleRow, linked_url: str | None) -> StoredArticle:
+def _stored(row: ArticleRow, linked: tuple[str, str] | None) -> StoredArticle:
     article = article_from_row(row)
+    linked_url, linked_publisher = linked or (None, None)
     return StoredArticle(
         id=row.id,
         article=article,
@@ -162,6 +169,7 @@ def _stored(row: ArticleRow, linked_url: str | None) -> StoredArticle:
         first_seen_at=row.first_seen_at,
         updated_at=row.updated_at,
         original_url=article.attribution.original_url or linked_url,
+        original_publisher=article.attribution.original_publisher or linked_publisher,
     )
 
 

@@ -56,7 +56,4 @@ def xml_text(value: str | None) -> str:
 
 def content_html(stored: StoredArticle) -> str:
     """The entry's body, sanitised again, with the attribution paragraph after it."""
-    return xml_text(
-        sanitize_html(stored.article.html)
-        + credit_html(stored.article.attribution, stored.original_url)
-    )
+    return xml_text(sanitize_html(stored.article.html) + credit_html(stored))

@@ -76,7 +76,7 @@ def generator(built: Feed, updated: datetime | None = None) -> FeedGenerator:
 
 def add_entry(gen: FeedGenerator, stored: StoredArticle) -> FeedEntry:
     """Append the article's entry to `gen` and return it (an export serialises it alone)."""
-    article, attribution = stored.article, stored.article.attribution
+    article = stored.article
     entry = gen.add_entry(order="append")
     entry.id(article.canonical_url)
     entry.guid(article.canonical_url, permalink=True)
@@ -95,7 +95,7 @@ def add_entry(gen: FeedGenerator, stored: StoredArticle) -> FeedEntry:
     entry.summary(summary, type="html")
     entry.content(content_html(stored), type="html")
     if original_url := web_url(stored.original_url):
-        entry.origin.original(original_url, xml_text(attribution.original_publisher))
+        entry.origin.original(original_url, xml_text(stored.original_publisher))
     return entry
 
 

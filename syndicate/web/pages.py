@@ -76,9 +76,8 @@ def article_page(request: Request, article_id: params.ArticleId) -> Response:
     )
     if stored is None:
         raise WebError(404, f"unknown article {article_id}")
-    attribution = stored.article.attribution
     body = Markup(sanitize_html(stored.article.html))
-    credit = Markup(credit_html(attribution, stored.original_url))
+    credit = Markup(credit_html(stored))
     page = render(
         request, "article.html", stored=stored, body=body, credit=credit, versions=versions
     )

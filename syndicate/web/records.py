@@ -65,10 +65,11 @@ def version_json(record: VersionRecord, *, full: bool) -> dict[str, Any]:
     return data
 
 
-def credit_html(attribution: Attribution, original_url: str | None) -> str:
+def credit_html(stored: StoredArticle) -> str:
     """The short "Originally published by X: URL" paragraph, escaped; empty for originals.
-    `original_url` is the credited URL, else the linked original's (StoredArticle)."""
-    publisher, url = attribution.original_publisher, web_url(original_url)
+    X and URL are the credited ones, else the linked original's (StoredArticle)."""
+    attribution = stored.article.attribution
+    publisher, url = stored.original_publisher, web_url(stored.original_url)
     if not publisher and not url:
         return ""
     who = html.escape(publisher or "another publisher")

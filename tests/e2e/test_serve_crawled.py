@@ -141,7 +141,7 @@ def check_attribution(kind: str, entry: Any, article: StoredArticle) -> None:
         assert not text_of(last).startswith("Originally published by")
         assert "source" not in entry
         return
-    who = attribution.original_publisher or "another publisher"
+    who = article.original_publisher or "another publisher"
     credit = f" Credit: {attribution.credit}" if attribution.credit else ""
     expected = f"Originally published by {who}{f': {url}' if url else ''}.{credit}"
     assert text_of(last) == expected

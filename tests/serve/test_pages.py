@@ -55,3 +55,43 @@ def test_the_sources_page_shows_health(client: TestClient, stored: Stored) -> No
     page = client.get("/sources").text
     assert "El Comercio" in page and "never crawled" in page
     assert '<a href="/feeds/elcomercio.atom">' in page
+
+
+def test_a_copy_linked_by_its_text_alone_credits_the_originals_publisher(
+    client: TestClient, engine: Engine
+) -> None:
+    """No credit line, no original URL on the page: the near-duplicate link still names who
+    published it first, in the page and in the feeds, instead of "another publisher"."""
+    from dataclasses import replace
+
+    from extractors.article import Article, Attribution
+    from storage.database import session_scope
+    from storage.repository import upsert_article
+    from tests.support.pagegen import paragraphs
+    from tests.support.sources import T0
+
+    body = "\n\n".join(paragraphs(6))
+    original = Article(
+        url="https://elcomercio.pe/politica/texto-noticia/",
+        canonical_url="https://elcomercio.pe/politica/texto-noticia/",
+        source="elcomercio",
+        site_name="El Comercio",
+        title="Congreso debate el presupuesto",
+        text=body,
+        published_at="2026-10-30T08:00:00-05:00",
+    )
+    copy = replace(
+        original,
+        url="https://globalhappenings.example/budget/",
+        canonical_url="https://globalhappenings.example/budget/",
+        source="globalhappenings",
+        site_name="Global Happenings",
+        published_at="2026-10-31T08:00:00-05:00",
+        attribution=Attribution(publisher="Global Happenings"),
+    )
+    with session_scope(engine) as session:
+        upsert_article(session, original, seen_at=T0)
+        copied = upsert_article(session, copy, seen_at=T0)
+    page = client.get(f"/articles/{copied.article_id}").text
+    assert f'Originally published by El Comercio: <a href="{original.url}"' in page
+    assert "another publisher" not in client.get("/feeds/all.atom").text
