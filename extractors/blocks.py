@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import copy
 import html
+import itertools
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from lxml import etree
@@ -19,6 +21,11 @@ _BLANK_LINES = re.compile(r"\s*\n\s*")
 # Scripts written without spaces count one word per character (Han, kana, Hangul, Thai).
 _NO_SPACE_SCRIPTS = "\u0e00-\u0e7f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af"
 _WORDS = re.compile(rf"[{_NO_SPACE_SCRIPTS}]|[^\s{_NO_SPACE_SCRIPTS}]*\w[^\s{_NO_SPACE_SCRIPTS}]*")
+# Elements that hold blocks of their own: a wrapper around them is descended into.
+_BLOCK_TAGS = frozenset({"p", "head", "list", "quote", "table", "code", "div"})
+# Loose text shorter than this is a layout leftover (an icon's label), not a paragraph.
+_LOOSE_MIN_WORDS = 4
+_SENTENCE_END = tuple('.!?…:;"”’»)。！？')
 HEADING_LEVELS = {"h1": 2, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
 
 
@@ -71,26 +78,68 @@ def _block(kind: str, element: etree._Element, *, level: int = 0, group: int = 0
 
 
 def blocks_from_tree(body: etree._Element) -> list[Block]:
-    """Flatten trafilatura's body XML into blocks, in document order."""
-    blocks: list[Block] = []
-    for group, child in enumerate(body, start=1):
-        tag = child.tag
-        if tag == "head":
-            level = HEADING_LEVELS.get(child.get("rend", "h2"), 2)
-            blocks += _some(_block("h", child, level=level))
-        elif tag == "list":
-            blocks += [b for item in child.iter("item") if (b := _item_block(item, group))]
-        elif tag == "quote":
-            inner = [c for c in child if c.tag == "p"]
-            targets = inner or [child]
-            blocks += [b for t in targets if (b := _block("quote", t, group=group))]
-        elif tag == "table":
-            blocks += [b for row in child.iter("row") if (b := _row_block(row, group))]
-        elif tag == "code":
-            blocks += _some(_block("pre", child))
-        elif tag in {"p", "div"}:
-            blocks += _some(_block("p", child))
+    """Flatten trafilatura's body XML into blocks, in document order.
+
+    No text is dropped for its markup: bare text between blocks becomes a paragraph, and a
+    wrapper holding paragraphs (a div, a layout cell, an element we do not know) is
+    descended into rather than skipped or run together into one block.
+    """
+    return _collect(body, itertools.count(1))
+
+
+def _collect(parent: etree._Element, groups: Iterator[int]) -> list[Block]:
+    blocks = _loose(parent.text)
+    joining = False  # the last paragraph stopped mid-sentence and took the text after it
+    for child in parent:
+        found = _child_blocks(child, groups)
+        if joining and child.tag == "p" and found and _continues(found[0].text):
+            blocks[-1] = _joined(blocks[-1], found.pop(0).text)
+        blocks += found
+        tail = clean_text(child.tail or "")
+        joining = bool(tail) and child.tag == "p" and _mid_sentence(blocks)
+        if joining:
+            blocks[-1] = _joined(blocks[-1], tail)  # a link's text trafilatura set outside
+        else:
+            blocks += _loose(tail)
     return blocks
+
+
+def _mid_sentence(blocks: list[Block]) -> bool:
+    return bool(blocks) and blocks[-1].kind == "p" and not blocks[-1].text.endswith(_SENTENCE_END)
+
+
+def _continues(text: str) -> bool:
+    """A paragraph that goes on with the sentence before it (lower case or punctuation)."""
+    return text[:1].islower() or text[:1] in ",;:)"
+
+
+def _joined(block: Block, text: str) -> Block:
+    return Block(block.kind, f"{block.text} {text}", block.level, block.group)
+
+
+def _child_blocks(child: etree._Element, groups: Iterator[int]) -> list[Block]:
+    tag, group = child.tag, next(groups)
+    if tag == "head":
+        return _some(_block("h", child, level=HEADING_LEVELS.get(child.get("rend", "h2"), 2)))
+    if tag in {"list", "table"}:
+        make, inner = (_item_block, "item") if tag == "list" else (_row_block, "row")
+        return [b for element in child.iter(inner) if (b := make(element, group))]
+    if tag == "quote":
+        targets = [c for c in child if c.tag == "p"] or [child]
+        return [b for t in targets if (b := _block("quote", t, group=group))]
+    if tag in {"p", "code"}:
+        return _some(_block("pre" if tag == "code" else "p", child))
+    if any(c.tag in _BLOCK_TAGS for c in child):
+        return _collect(child, groups)  # a wrapper of blocks: its blocks, in order
+    # a div of text is a paragraph; an element we do not know is read as loose text
+    return _some(_block("p", child)) if tag == "div" else _loose(_inline_text(child))
+
+
+def _loose(text: str | None) -> list[Block]:
+    """Text standing between blocks (after a heading, outside any <p>) is a paragraph;
+    a word or two there is a leftover icon label or button ("Flecha"), not article text."""
+    block = Block("p", clean_text(text)) if text else None
+    return [block] if block and block.words >= _LOOSE_MIN_WORDS else []
 
 
 def _some(block: Block | None) -> list[Block]:
