@@ -10,6 +10,10 @@ from spiders.source_spider import LISTINGS_FAILED, LISTINGS_FETCHED
 LEASE_LOST = "lease lost"
 LEASE_ERROR = "lease error"  # the lease (and so the run) could not be taken: nothing crawled
 BUSY = "busy"
+# Close reasons "redis: …" (pipelines/redis_scheduler.py, redis_limits.py): the shared Redis
+# went away mid-crawl; the run failed, and the reason says so as it is.
+REDIS_PREFIX = "redis: "
+REDIS_LOST = REDIS_PREFIX + "connection lost"
 
 _STOPPED = {
     "shutdown": "stopped by a signal (SIGTERM or SIGINT)",
@@ -24,7 +28,8 @@ def run_ending(close_reason: str, stats: dict[str, Any]) -> tuple[str, str | Non
     if close_reason == LEASE_LOST:
         return "failed", "another crawl took over the source's lease (heartbeats failed)"
     if close_reason != "finished":
-        return "failed", f"the crawl closed early: {close_reason}"
+        redis_lost = close_reason.startswith(REDIS_PREFIX)  # its own words say it all
+        return "failed", close_reason if redis_lost else f"the crawl closed early: {close_reason}"
     fetched = int(stats.get(LISTINGS_FETCHED, 0))
     failed = int(stats.get(LISTINGS_FAILED, 0))
     if fetched == 0 and failed:
