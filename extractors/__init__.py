@@ -9,7 +9,7 @@ __all__ = ["Article", "Attribution", "ExtractionError", "Removed", "extract"]
 
 
 def __getattr__(name: str) -> object:
-    # `extract` pulls in trafilatura/extruct/dateparser; import lazily so that
+    # `extract` pulls in trafilatura/dateparser; import lazily so that
     # code needing only the record types (storage, pipelines) stays cheap.
     if name == "extract":
         from extractors.extract import extract

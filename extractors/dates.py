@@ -8,10 +8,12 @@ source is known), and relative values ("hace 2 horas") count back from the fetch
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import dateparser
+import htmldate
+import lxml.html
 
 _ISO = re.compile(r"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?(Z|[+-]\d{2}:?\d{2})?$")
 _ARC_TIME = re.compile(r"\b(\d{1,2})H(\d{2})\b")  # El Comercio writes 20H06
@@ -20,7 +22,10 @@ _LEADING_WORDS = re.compile(
     re.IGNORECASE,
 )
 _MERIDIEM = re.compile(r"\b([ap])\.\s?m\.", re.IGNORECASE)  # "02:14 a.m." -> "02:14 am"
+_FIXED = re.compile(r"^([+-])(\d{2}):?(\d{2})$")
 _MIN_YEAR = 1990
+_CJK_DATE = re.compile(r"((?:19|20)\d{2})\s*[年년]\s*(\d{1,2})\s*[月월]\s*(\d{1,2})\s*[日일]")
+_LATEST_WITHOUT_FETCH = "2099-12-31"  # no fetch time: no bound from the clock either
 _MAX_AHEAD = timedelta(days=366)  # later than this after the fetch is not a publication date
 # Without a fetch time dateparser would fill in "now" from the clock: parse only values
 # that carry a full date themselves.
@@ -30,8 +35,12 @@ _CLOCK_FREE = {
 }
 
 
-def zone(name: str | None) -> ZoneInfo:
-    """The named timezone, or UTC when none (or an unknown one) is given."""
+def zone(name: str | None) -> tzinfo:
+    """The named timezone ("Europe/Madrid", or a fixed "+09:00"), or UTC when none or unknown."""
+    if name and (fixed := _FIXED.match(name)):
+        hours, minutes = int(fixed[2]), int(fixed[3])
+        sign = -1 if fixed[1] == "-" else 1
+        return timezone(sign * timedelta(hours=hours, minutes=minutes))
     try:
         return ZoneInfo(name) if name else ZoneInfo("UTC")
     except (ZoneInfoNotFoundError, ValueError):
@@ -74,7 +83,7 @@ def _parse_iso(text: str) -> datetime | None:
 
 
 def _parse_free(
-    text: str, language: str | None, tz: ZoneInfo, fetched_at: datetime | None
+    text: str, language: str | None, tz: tzinfo, fetched_at: datetime | None
 ) -> datetime | None:
     text = _ARC_TIME.sub(r"\1:\2", _LEADING_WORDS.sub("", text))
     text = _MERIDIEM.sub(r"\1m", text)
@@ -98,3 +107,82 @@ def _parse_free(
 def iso(value: datetime | None) -> str | None:
     """ISO 8601 with offset, seconds precision."""
     return value.replace(microsecond=0).isoformat() if value else None
+
+
+# Where a page says nothing of its timezone: the zone of its country (by top-level domain,
+# then by language), for countries with one zone. Wrong by an hour at worst; UTC is wrong
+# by a day for every local midnight east of Greenwich.
+_TLD_ZONES = {
+    "jp": "Asia/Tokyo", "kr": "Asia/Seoul", "cn": "Asia/Shanghai", "tw": "Asia/Taipei",
+    "hk": "Asia/Hong_Kong", "de": "Europe/Berlin", "at": "Europe/Vienna", "ch": "Europe/Zurich",
+    "fr": "Europe/Paris", "es": "Europe/Madrid", "it": "Europe/Rome", "nl": "Europe/Amsterdam",
+    "be": "Europe/Brussels", "uk": "Europe/London", "ie": "Europe/Dublin", "pl": "Europe/Warsaw",
+    "lv": "Europe/Riga", "th": "Asia/Bangkok", "in": "Asia/Kolkata", "pe": "America/Lima",
+    "co": "America/Bogota", "cl": "America/Santiago", "ar": "America/Argentina/Buenos_Aires",
+    "uy": "America/Montevideo", "bo": "America/La_Paz", "ve": "America/Caracas",
+    "ec": "America/Guayaquil", "py": "America/Asuncion", "af": "Asia/Kabul",
+}  # fmt: skip
+_LANGUAGE_ZONES = {
+    "ja": "Asia/Tokyo", "ko": "Asia/Seoul", "zh": "Asia/Shanghai", "de": "Europe/Berlin",
+    "fr": "Europe/Paris", "it": "Europe/Rome", "nl": "Europe/Amsterdam", "pl": "Europe/Warsaw",
+    "lv": "Europe/Riga", "th": "Asia/Bangkok", "my": "Asia/Yangon",
+}  # fmt: skip
+_OFFSET = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?([+-]\d{2}:?\d{2})\b")
+
+
+def page_timezone(
+    declared: list[str], host: str, language: str | None, source_zone: str | None
+) -> str | None:
+    """The timezone for dates without an offset: the source's, else one the page's own
+    timestamps show (`declared`: its meta and JSON-LD dates), else its country's."""
+    if source_zone:
+        return source_zone
+    for value in declared:
+        if (match := _OFFSET.search(value)) and match[1].replace(":", "") not in {"+0000", "-0000"}:
+            sign, digits = match[1][0], match[1][1:].replace(":", "")
+            return f"{sign}{digits[:2]}:{digits[2:]}"
+    tld = host.rsplit(".", 1)[-1] if "." in host else ""
+    return _TLD_ZONES.get(tld) or _LANGUAGE_ZONES.get((language or "").split("-")[0].lower())
+
+
+def found_date(
+    tree: lxml.html.HtmlElement,
+    url: str,
+    *,
+    timezone: str | None,
+    fetched_at: datetime | None,
+) -> datetime | None:
+    """The publication day htmldate finds (visible datelines, URL paths, page idioms) as
+    midnight in `timezone`: the fallback when the page declares no date of its own.
+
+    The latest date allowed is set from the fetch time, never from the clock.
+    """
+    latest = (fetched_at + _MAX_AHEAD).date().isoformat() if fetched_at else _LATEST_WITHOUT_FETCH
+    try:
+        day = htmldate.find_date(
+            tree,
+            url=url,
+            original_date=True,
+            extensive_search=False,
+            min_date=f"{_MIN_YEAR}-01-01",
+            max_date=latest,
+        )
+    except (ValueError, TypeError, OverflowError):  # a broken page must not cost the article
+        return None
+    if not day or day.endswith("-01-01"):  # a year alone ("© 2022") comes back as 1 January
+        day = _cjk_day(tree)
+    return parse_date(day, timezone=timezone, fetched_at=fetched_at) if day else None
+
+
+def _cjk_day(tree: lxml.html.HtmlElement) -> str | None:
+    """The first "2019年3月5日" / "2019년 3월 5일" in the page's text, which htmldate does not read."""
+    body = tree.find("body")
+    if body is None:
+        return None
+    for node in body.iter():
+        own = node.text if node.tag not in {"script", "style"} else None
+        for text in (own, node.tail):
+            if text and (match := _CJK_DATE.search(text)):
+                year, month, day = (int(g) for g in match.groups())
+                return f"{year:04d}-{month:02d}-{day:02d}"  # an impossible day fails parsing
+    return None

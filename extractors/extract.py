@@ -63,7 +63,8 @@ def _build(
     meta = read_metadata(tree, signals, url, rules, fetched_at)
     blocks = main_blocks(tree, url, rules, reparse=lambda: parse_html(text))
     ruleset = load_rules(rules.boilerplate if rules else ())
-    cleaned = clean_blocks(blocks, ruleset, title=meta.title, authors=meta.author_candidates)
+    bylines = [*meta.author_candidates, *meta.desks]  # a desk's byline line is not body text
+    cleaned = clean_blocks(blocks, ruleset, title=meta.title, authors=bylines)
     site_name = meta.site_name or host_of(url) or None
     attribution = build_attribution(
         url=url,
@@ -74,6 +75,8 @@ def _build(
         registry=registry,
         find_links=lambda: short_links(parse_html(text), url),
     )
+    if attribution.credit is None and meta.agencies:
+        attribution.credit = meta.agencies[0]  # "By Jane Roe, Reuters": the agency credits it
     not_names = [n for n in (site_name, attribution.publisher, host_of(url)) if n]
     body_text = render_text(cleaned.blocks)
     return Article(

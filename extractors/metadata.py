@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
@@ -11,15 +12,18 @@ from typing import Any
 import lxml.etree
 import lxml.html
 
+from extractors.authors import agency_names, clean_authors, without_desks
+from extractors.bylines import visible_bylines
 from extractors.content import selector_text
-from extractors.dates import parse_date
+from extractors.dates import found_date, page_timezone, parse_date
 from extractors.source_rules import SourceRules
 from extractors.structured import PageSignals, as_text, as_texts, node_types
-from extractors.urls import InvalidURLError, absolute, canonical_url
+from extractors.titles import headline, strip_site_name
+from extractors.urls import InvalidURLError, absolute, canonical_url, host_of
 
 # Markup in a declared text field: a tag, a closing tag, a comment or a declaration.
 _MARKUP = re.compile(r"<[A-Za-z/!?]")
-_TITLE_SEPARATORS = re.compile(r"\s+[|–—·:»-]\s+")
+_MARKUP_PASSES = 4
 _PUBLISHED_META = (
     "article:published_time", "og:published_time", "datepublished", "publishdate", "pubdate",
     "publish-date", "parsely-pub-date", "sailthru.date", "dc.date.issued", "dc.date", "dcterms.created",
@@ -32,13 +36,16 @@ _MODIFIED_META = (
     "dc.date.modified",
     "last-modified",
 )
+_TRUSTED_GROUPS = 2  # the source's selector and JSON-LD people: desks declared there stay
+_MIN_HOST_LABEL = 3  # "co", "com" and "www" are not names of a site
+# "author" last: sites put the publisher there more often than in the specific names.
 _AUTHOR_META = (
-    "author",
     "article:author",
     "parsely-author",
     "sailthru.author",
     "dc.creator",
     "byl",
+    "author",
 )
 
 
@@ -48,6 +55,8 @@ class Metadata:
     description: str | None = None
     site_name: str | None = None
     author_candidates: list[str] = field(default_factory=list)
+    agencies: list[str] = field(default_factory=list)  # named in a byline: the story's credit
+    desks: list[str] = field(default_factory=list)  # bylines that are no one: still bylines
     published_at: datetime | None = None
     modified_at: datetime | None = None
     language: str | None = None
@@ -68,7 +77,14 @@ def read_metadata(
     """Each field from the most explicit declaration that has it."""
     meta, art = signals.meta, signals.article
     language = _language(signals, rules)
-    timezone = rules.timezone if rules else None
+    published = [as_text(art.get("datePublished")), *_metas(meta, _PUBLISHED_META)]
+    modified = [as_text(art.get("dateModified")), *_metas(meta, _MODIFIED_META)]
+    timezone = page_timezone(
+        [v for v in (*published, *modified) if v],
+        host_of(url),
+        language,
+        rules.timezone if rules else None,
+    )
     site_name = (
         meta.get("og:site_name") or as_text(art.get("publisher")) or (rules.name if rules else None)
     )
@@ -82,13 +98,18 @@ def read_metadata(
         return None
 
     rule_date = selector_text(tree, rules.date_selector) if rules else None
+    agencies: list[str] = []
+    desks: list[str] = []
     return _plain_fields(Metadata(
-        title=_title(tree, signals, rules, site_name),
+        title=_title(tree, signals, rules, _site_names(site_name, url)),
         description=meta.get("og:description") or meta.get("description") or as_text(art.get("description")),
         site_name=site_name,
-        author_candidates=_authors(tree, signals, rules),
-        published_at=date(rule_date, as_text(art.get("datePublished")), *_metas(meta, _PUBLISHED_META), _time_tag(tree)),
-        modified_at=date(as_text(art.get("dateModified")), *_metas(meta, _MODIFIED_META)),
+        author_candidates=_authors(tree, signals, rules, language, not_names=_site_names(site_name, url), agencies=agencies, desks=desks),
+        agencies=agencies,
+        desks=desks,
+        published_at=date(rule_date, *published, _time_tag(tree))
+        or found_date(tree, url, timezone=timezone, fetched_at=fetched_at),
+        modified_at=date(*modified),
         language=language,
         section=as_text(art.get("articleSection")) or meta.get("article:section"),
         tags=_tags(signals),
@@ -104,8 +125,14 @@ def plain_text(value: str | None) -> str | None:
     if value is None:
         return None
     text = html.unescape(value)
-    if _MARKUP.search(text):
+    # Markup inside a raw-text element (<xmp>, <noscript>, <iframe>) or entity-encoded twice
+    # comes out of one pass as text that is markup again: strip until none is left.
+    for _ in range(_MARKUP_PASSES):
+        if not _MARKUP.search(text):
+            break
         text = " ".join(_without_tags(text).split())
+    if _MARKUP.search(text):
+        return None  # still markup after every pass: no words worth keeping
     return text.strip() or None
 
 
@@ -167,18 +194,22 @@ def _title(
     tree: lxml.html.HtmlElement,
     signals: PageSignals,
     rules: SourceRules | None,
-    site_name: str | None,
+    site_names: list[str],
 ) -> str | None:
-    candidates = [
-        selector_text(tree, rules.title_selector) if rules else None,
-        as_text(signals.article.get("headline")),
-        signals.meta.get("og:title"),
-        signals.meta.get("twitter:title"),
-        _first_text(tree, ".//h1"),
-        _first_text(tree, ".//title"),
+    """The source's selector, else the on-page <h1>, else the declared titles, site name off."""
+    declared = [
+        " ".join(t.split())
+        for t in (
+            as_text(signals.article.get("headline")),
+            signals.meta.get("og:title"),
+            signals.meta.get("twitter:title"),
+            _first_text(tree, ".//title"),
+        )
+        if t and t.strip()
     ]
-    for candidate in candidates:
-        if candidate and (title := _strip_site_name(" ".join(candidate.split()), site_name)):
+    selected = selector_text(tree, rules.title_selector) if rules else None
+    for candidate in (selected, headline(tree, declared, site_names), *declared):
+        if candidate and (title := strip_site_name(" ".join(candidate.split()), site_names)):
             return title
     return None
 
@@ -188,30 +219,69 @@ def _first_text(tree: lxml.html.HtmlElement, path: str) -> str | None:
     return " ".join("".join(node.itertext()).split()) if node is not None else None
 
 
-def _strip_site_name(title: str, site_name: str | None) -> str:
-    """'Headline – Site' -> 'Headline' when the trailing part is the site's name."""
-    parts = _TITLE_SEPARATORS.split(title)
-    if len(parts) > 1 and site_name and parts[-1].strip().lower() == site_name.strip().lower():
-        return title[: title.rfind(parts[-1])].rstrip(" |–—·:»-")
-    return title
-
-
 def _authors(
-    tree: lxml.html.HtmlElement, signals: PageSignals, rules: SourceRules | None
+    tree: lxml.html.HtmlElement,
+    signals: PageSignals,
+    rules: SourceRules | None,
+    language: str | None,
+    *,
+    not_names: list[str],
+    agencies: list[str],
+    desks: list[str],
 ) -> list[str]:
+    """Names from the most explicit declaration that still names a person once cleaned.
+
+    Order: the source's selector, JSON-LD people, the visible byline, <meta> authors, then
+    JSON-LD organisations; sites put desk or outlet names in the later ones.
+    """
     selected = selector_text(tree, rules.author_selector) if rules else None
-    from_jsonld = [a for a in as_texts(signals.article.get("author")) if not a.startswith("http")]
+    people, others = _jsonld_authors(signals.article.get("author"))
     from_meta = [
-        v
+        [v for v in signals.meta_all.get(name, []) if not v.startswith("http")]
         for name in _AUTHOR_META
-        for v in signals.meta_all.get(name, [])
-        if not v.startswith("http")
     ]
-    # The most explicit declaration wins whole: sites put desk or site names in the others.
-    for found in ([selected] if selected else [], from_jsonld, from_meta):
-        if found:
+    groups: list[Callable[[], list[str]]] = [
+        lambda: [selected] if selected else [],
+        lambda: people,
+        *(lambda values=values: values for values in from_meta),
+    ]
+    for index, group in enumerate(groups):
+        agencies.extend(agency_names(group(), not_names=not_names, language=language))
+        found = clean_authors(group(), not_names=not_names, language=language)
+        if found := found if index < _TRUSTED_GROUPS else _people(found, desks):
             return found
-    return []
+    for texts in visible_bylines(tree):  # lazily: most pages stop before the tree walk
+        agencies.extend(agency_names(texts, not_names=not_names, language=language))
+        if found := _people(clean_authors(texts, not_names=not_names, language=language), desks):
+            return found
+    return _people(clean_authors(others, not_names=not_names, language=language), desks)
+
+
+def _people(names: list[str], desks: list[str]) -> list[str]:
+    """`names` without desks and outlets, which go to `desks` (the body's byline lines)."""
+    people = without_desks(names)
+    desks.extend(n for n in names if n not in people)
+    return people
+
+
+def _site_names(site_name: str | None, url: str) -> list[str]:
+    """The site's name, host and host labels ("itmedia"): names that are not authors."""
+    host = host_of(url)
+    labels = [part for part in host.split(".")[:-1] if len(part) > _MIN_HOST_LABEL]
+    return [n for n in (site_name, host, *labels) if n]
+
+
+def _jsonld_authors(value: Any) -> tuple[list[str], list[str]]:
+    """JSON-LD authors split into people (Person or a bare name) and organisations."""
+    people: list[str] = []
+    others: list[str] = []
+    for item in value if isinstance(value, list) else [value]:
+        text = as_text(item)
+        if not text or text.startswith("http"):
+            continue
+        is_org = isinstance(item, dict) and not {"person"} & node_types(item)
+        (others if is_org and node_types(item) else people).append(text)
+    return people, others
 
 
 def _tags(signals: PageSignals) -> list[str]:

@@ -1,20 +1,26 @@
-"""Structured signals a page declares about itself: JSON-LD, OpenGraph and <meta> tags (via extruct)."""
+"""Structured signals a page declares about itself: JSON-LD, OpenGraph and <meta> tags.
+
+JSON-LD is read straight from the parsed tree (`json`, with `jstyleson` for scripts with
+comments or trailing commas, as extruct's JSON-LD reader does) instead of through extruct,
+whose import alone loads RDFa, microformat and HTML5 parsers this never uses.
+"""
 
 from __future__ import annotations
 
 import html
 import json
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urljoin
 
+import jstyleson
 import lxml.html
-from extruct.jsonld import JsonLdExtractor
 
 from extractors.source_rules import name_key
+from extractors.urls import absolute
 
-_JSONLD = JsonLdExtractor()
+_LEADING_COMMENT = re.compile(r"^\s*(//.*|<!--.*-->)")  # `<!--` or `//` before the JSON
 _SHORT_LINK_CHARS = 60
 ARTICLE_TYPES = {
     "article", "newsarticle", "reportagenewsarticle", "analysisnewsarticle", "opinionnewsarticle",
@@ -41,14 +47,15 @@ def read_signals(tree: lxml.html.HtmlElement, url: str) -> PageSignals:
     signals = PageSignals()
     for node in tree.iterfind(".//meta"):
         key = (node.get("property") or node.get("name") or node.get("itemprop") or "").strip()
-        content = (node.get("content") or "").strip()
+        # Some renderers (Mercury/cheerio snapshots) write the value as `value`, not `content`.
+        content = (node.get("content") or node.get("value") or "").strip()
         if key and content:
             key = key.lower()
             signals.meta.setdefault(key, content)
             signals.meta_all.setdefault(key, []).append(content)
     signals.canonical = _first_attr(tree, './/link[@rel="canonical"]', "href")
     signals.html_lang = tree.get("lang") or tree.get("xml:lang")
-    signals.jsonld_nodes = list(_jsonld_nodes(tree, url))
+    signals.jsonld_nodes = list(_jsonld_nodes(tree))
     signals.article = _pick_article(signals.jsonld_nodes)
     return signals
 
@@ -62,8 +69,9 @@ def short_links(tree: lxml.html.HtmlElement, url: str) -> dict[str, str]:
     links: dict[str, str] = {}
     for anchor in tree.iterfind(".//a[@href]"):
         text = " ".join(anchor.text_content().split())
-        if text and len(text) <= _SHORT_LINK_CHARS:
-            links.setdefault(name_key(text), urljoin(url, anchor.get("href", "")))
+        target = absolute(anchor.get("href"), url)  # http(s) only: never javascript:
+        if text and target and len(text) <= _SHORT_LINK_CHARS:
+            links.setdefault(name_key(text), target)
     return links
 
 
@@ -75,12 +83,22 @@ def _first_attr(tree: lxml.html.HtmlElement, path: str, attr: str) -> str | None
     return None
 
 
-def _jsonld_nodes(tree: lxml.html.HtmlElement, url: str) -> Iterator[dict[str, Any]]:
-    try:
-        items = _JSONLD.extract_items(tree, base_url=url)
-    except (ValueError, TypeError, json.JSONDecodeError):
-        return  # one broken script must not cost us the page
-    stack: list[Any] = list(items)
+def _jsonld_items(tree: lxml.html.HtmlElement) -> Iterator[Any]:
+    """The top-level items of every JSON-LD script; a script that is not JSON is skipped."""
+    for script in tree.iterfind('.//script[@type="application/ld+json"]'):
+        source = script.text_content()
+        try:
+            data = json.loads(source, strict=False)
+        except ValueError:
+            try:
+                data = jstyleson.loads(_LEADING_COMMENT.sub("", source), strict=False)
+            except (ValueError, TypeError, IndexError):
+                continue  # one broken script must not cost us the others
+        yield from (data if isinstance(data, list) else [data])
+
+
+def _jsonld_nodes(tree: lxml.html.HtmlElement) -> Iterator[dict[str, Any]]:
+    stack: list[Any] = [item for item in _jsonld_items(tree) if item]
     while stack:
         item = stack.pop(0)
         if isinstance(item, list):

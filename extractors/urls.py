@@ -6,9 +6,6 @@ from __future__ import annotations
 import re
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
-from courlan import normalize_url
-from w3lib.url import canonicalize_url
-
 # Query parameters that select an AMP/print/app rendering of the same article.
 _VARIANT_PARAMS = {"outputtype", "output", "amp"}
 _VARIANT_VALUES = {"amp", "1", "true", ""}
@@ -35,6 +32,9 @@ def canonical_url(url: str) -> str:
     courlan removes tracking parameters (utm_*, fbclid, gclid, ...) and lowercases the host;
     w3lib sorts and percent-encodes the query; the AMP/mobile folding is ours.
     """
+    from courlan import normalize_url  # here: reading source files needs only host_of
+    from w3lib.url import canonicalize_url
+
     parts = urlsplit(url.strip())
     if parts.scheme not in {"http", "https"} or not parts.hostname:
         raise InvalidURLError(f"not an absolute http(s) URL: {url!r}")

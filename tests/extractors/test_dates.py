@@ -84,3 +84,90 @@ def test_visible_date_uses_source_timezone_and_selector() -> None:
         html.encode(), "https://ec.example/a-noticia/", rules=rules, fetched_at=FETCHED
     )
     assert article.published_at == "2022-05-07T20:06:00-05:00"
+
+
+_BODY = "<p>" + "The council met on Tuesday and voted on the new budget for the city. " * 8 + "</p>"
+
+
+def _undated_page(head: str = "", body: str = "", lang: str = "en") -> bytes:
+    return (
+        f"<html lang='{lang}'><head><title>Budget</title>{head}</head><body><article>"
+        f"<h1>Council passes the budget</h1>{body}{_BODY}</article></body></html>"
+    ).encode()
+
+
+def test_date_in_the_url_path_when_the_page_declares_none() -> None:
+    article = extract(
+        _undated_page(), "https://news.example/2019/03/14/budget/", fetched_at=FETCHED
+    )
+    assert article.published_at == "2019-03-14T00:00:00+00:00"
+
+
+def test_visible_dateline_when_the_page_declares_none() -> None:
+    html = _undated_page(body="<p class='dateline'>Published March 14, 2019</p>")
+    article = extract(html, "https://news.example/budget", fetched_at=FETCHED)
+    assert article.published_at is not None
+    assert article.published_at.startswith("2019-03-14")
+
+
+def test_found_day_takes_the_country_zone_of_the_page() -> None:
+    # A Japanese page's "2019/03/05" is that day in Tokyo, not in UTC.
+    html = _undated_page(body="<p class='date'>2019/03/05</p>", lang="ja")
+    article = extract(html, "https://news.example.jp/article/123", fetched_at=FETCHED)
+    assert article.published_at == "2019-03-05T00:00:00+09:00"
+
+
+def test_page_offset_is_used_for_a_local_date_without_one() -> None:
+    html = _undated_page(
+        "<meta property='article:published_time' content='2019-03-05 08:00'>"
+        "<meta property='article:modified_time' content='2019-03-06T10:00:00+09:00'>"
+    )
+    article = extract(html, "https://news.example/budget", fetched_at=FETCHED)
+    assert article.published_at == "2019-03-05T08:00:00+09:00"
+
+
+def test_source_timezone_wins_over_the_page_country() -> None:
+    rules = SourceRules(key="x", name="X", timezone="America/Lima", language="ja")
+    html = _undated_page(
+        "<meta property='article:published_time' content='2019-03-05 08:00'>", lang="ja"
+    )
+    article = extract(html, "https://news.example.jp/a", rules=rules, fetched_at=FETCHED)
+    assert article.published_at == "2019-03-05T08:00:00-05:00"
+
+
+def test_a_year_alone_is_not_a_publication_day() -> None:
+    html = _undated_page(body="<footer>© 2019 News</footer>")
+    assert (
+        extract(html, "https://news.example/article/123", fetched_at=FETCHED).published_at is None
+    )
+
+
+@pytest.mark.parametrize(
+    ("dateline", "lang", "host", "expected"),
+    [
+        ("公開日：2019年3月5日 10:00", "ja", "news.example.jp", "2019-03-05T00:00:00+09:00"),
+        ("입력 2019년 3월 5일", "ko", "news.example.kr", "2019-03-05T00:00:00+09:00"),
+    ],
+)
+def test_cjk_dateline_when_the_page_declares_none(
+    dateline: str, lang: str, host: str, expected: str
+) -> None:
+    html = _undated_page(body=f"<p class='date'>{dateline}</p>", lang=lang)
+    assert extract(html, f"https://{host}/article/123", fetched_at=FETCHED).published_at == expected
+
+
+def test_fallback_never_reads_the_clock_for_its_latest_date() -> None:
+    # Fetched in 2018: a 2024 date in the URL is after the fetch and is not a publication date.
+    fetched = datetime(2018, 1, 1, tzinfo=UTC)
+    article = extract(
+        _undated_page(), "https://news.example/2024/03/14/budget/", fetched_at=fetched
+    )
+    assert article.published_at is None
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [("+09:00", "2019-03-05T00:00:00+09:00"), ("-0530", "2019-03-05T00:00:00-05:30")],
+)
+def test_fixed_offsets_are_zones(name: str, expected: str) -> None:
+    assert iso(parse_date("March 5, 2019", language="en", timezone=name)) == expected

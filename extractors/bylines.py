@@ -1,0 +1,123 @@
+"""The visible byline: elements a page marks as its author (rel=author, itemprop, byline classes).
+
+Only texts are collected here; `extractors.authors` turns them into names. Comment threads,
+figures and related-story lists are skipped: their authors are not the article's.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+import lxml.html
+
+# Most specific first: a page's rel/itemprop markup beats a class that merely mentions "author".
+_BYLINE_CLASS = re.compile(
+    r"(^|[\s_-])(byline|author-?name|authorname|article-author|post-author|entry-author|writer|"
+    r"journalist)([\s_-]|$)",
+    re.IGNORECASE,
+)
+# A link to the author's page: /author/jane-doe, /profile/jane-doe, /staff/jane-doe.
+_AUTHOR_HREF = re.compile(
+    r"/(author|authors|autor|autoren|auteur|profile|staff|writers?|journalists?|contributors?|"
+    r"reporters?)/[^/?#]+/?$",
+    re.IGNORECASE,
+)
+_AUTHOR_CLASS = re.compile(r"(^|[\s_-])(author|autor|auteur|by)([\s_-]|$)", re.IGNORECASE)
+_LEVELS = 4
+_SKIP_ANCESTORS = re.compile(r"comment|related|recommend|more-from|most-popular|trending", re.I)
+_SKIP_TAGS = {"figure", "figcaption", "nav", "blockquote"}
+_HIDDEN_TAGS = {"time", "script", "style", "noscript", "svg", "button"}
+_MAX_CHARS = 120
+_MAX_PER_LEVEL = 6
+_CONTAINER_LEVELS = 2
+
+
+def visible_bylines(tree: lxml.html.HtmlElement) -> Iterator[list[str]]:
+    """Texts of byline markup, most specific kind first (at most a few of each kind)."""
+    levels: list[list[lxml.html.HtmlElement]] = [[] for _ in range(_LEVELS)]
+    for node in tree.iter():  # one walk, plain Python checks: XPath regex calls back per node
+        if isinstance(node.tag, str) and node.attrib and (level := _level(node)) is not None:
+            levels[level].append(node)
+    for nodes in levels:
+        if texts := _texts(nodes):
+            yield texts
+
+
+def _level(node: lxml.html.HtmlElement) -> int | None:
+    """How specific the node's byline markup is (0 most), or None when it has none."""
+    if node.tag in {"meta", "link", "script", "style"}:
+        return None
+    itemprop = (node.get("itemprop") or "").split()
+    if node.get("rel") == "author" or "author" in itemprop or "creator" in itemprop:
+        return 0
+    marks = node.get("class") or ""
+    if _BYLINE_CLASS.search(marks) or "byline" in (node.get("id") or "").lower():
+        return 1
+    if node.tag == "a" and _AUTHOR_HREF.search(node.get("href") or ""):
+        return 2
+    return 3 if marks and _AUTHOR_CLASS.search(marks) else None
+
+
+def _texts(nodes: list[lxml.html.HtmlElement]) -> list[str]:
+    texts: list[str] = []
+    taken: list[lxml.html.HtmlElement] = []
+    for node in nodes:
+        if _in_skipped_part(node) or any(_is_below(node, t) for t in taken):
+            continue
+        # Bylines of one article sit together; a later one elsewhere is another story's.
+        if taken and not _is_below(node, _container(taken[0])):
+            continue
+        taken.append(node)
+        text = _text(node)
+        if text and len(text) <= _MAX_CHARS and text not in texts:
+            texts.append(text)
+        if len(texts) >= _MAX_PER_LEVEL:
+            break
+    return texts
+
+
+def _container(node: lxml.html.HtmlElement) -> lxml.html.HtmlElement:
+    """The byline's block: a few levels up, where co-authors' bylines are found."""
+    for _ in range(_CONTAINER_LEVELS):
+        parent = node.getparent()
+        if parent is None:
+            break
+        node = parent
+    return node
+
+
+def _is_below(node: lxml.html.HtmlElement, ancestor: lxml.html.HtmlElement) -> bool:
+    return any(parent is ancestor for parent in node.iterancestors())
+
+
+def _in_skipped_part(node: lxml.html.HtmlElement) -> bool:
+    for parent in node.iterancestors():
+        if parent.tag in _SKIP_TAGS:
+            return True
+        marks = f"{parent.get('class', '')} {parent.get('id', '')}"
+        if _SKIP_ANCESTORS.search(marks):
+            return True
+    return False
+
+
+def _text(node: lxml.html.HtmlElement) -> str:
+    """Visible words, without dates (<time>), scripts and pictures' text."""
+    parts: list[str] = []
+    for sub in node.iter():
+        # Each author link is one name, even with nothing between two of them.
+        link = sub is not node and sub.tag == "a"
+        if isinstance(sub.tag, str) and sub.text and not _inside(sub, node):
+            parts.append(f" , {sub.text}" if link else sub.text)
+        if sub is not node and sub.tail and not _inside(sub.getparent(), node):
+            parts.append(f" , {sub.tail}" if link else sub.tail)
+    return " ".join(" ".join(parts).split())
+
+
+def _inside(node: lxml.html.HtmlElement | None, root: lxml.html.HtmlElement) -> bool:
+    """Whether `node` sits in a skipped element (a <time>, a script) below `root`."""
+    while node is not None and node is not root:
+        if node.tag in _HIDDEN_TAGS:
+            return True
+        node = node.getparent()
+    return False
