@@ -381,8 +381,11 @@ def test_a_browser_follows_the_listing_to_an_attributed_article(
         assert cells["original publisher"] == "El Comercio"
         assert cells["credit"] == "Source: Elcomercio"
         assert cells["original here"] == f"article {copy.original_article_id}"
-        credit_link = driver.find_element(By.CSS_SELECTOR, f'article a[href="{copy.original_url}"]')
-        assert credit_link.text == copy.original_url
+        links = driver.find_elements(By.CSS_SELECTOR, f'article a[href="{copy.original_url}"]')
+        # The line under the title, then the credit paragraph: both lead to the original.
+        assert [a.text for a in links] == ["Original by El Comercio", copy.original_url]
+        fetched = driver.find_element(By.CSS_SELECTOR, f'article a[href="{copy.article.url}"]')
+        assert fetched.text == f"Read it at {copy.article.site_name}"
         screenshot(driver, tmp_path, "serve-article.png", publish=True)
     finally:
         driver.quit()
