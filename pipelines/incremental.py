@@ -14,10 +14,10 @@ from typing import Any
 
 from scrapy import Request, signals
 from scrapy.crawler import Crawler
-from scrapy.exceptions import IgnoreRequest
 
 from extractors.urls import InvalidURLError, canonical_url
 from pipelines.database import configured_url
+from spiders.failures import RequestSkipped
 from spiders.source_spider import META_ARTICLE, META_MODIFIED, NOT_MODIFIED
 from storage.database import make_engine, session_scope
 from storage.pages import Validators, stored_validators
@@ -29,7 +29,6 @@ class IncrementalMiddleware:
 
     def __init__(self, crawler: Crawler, database_url: str) -> None:
         settings = crawler.settings
-        self.stats = crawler.stats
         self.database_url = database_url
         self.refresh = settings.getbool("SYNDICATE_REFRESH")
         self.limit = settings.getint("SYNDICATE_LIMIT")
@@ -64,12 +63,11 @@ class IncrementalMiddleware:
         if not request.meta.get(META_ARTICLE) or request.meta.get("redirect_times"):
             return
         last_seen = self._last_seen(request.url)
+        # A skip is counted once, by the spider's errback, under the reason given here.
         if last_seen is not None and not self.refresh and not _changed(request, last_seen):
-            self.stats.inc_value("syndicate/skipped/already stored")
-            raise IgnoreRequest(f"already stored: {request.url}")
+            raise RequestSkipped("already stored", request.url)
         if self.limit and self.admitted >= self.limit:
-            self.stats.inc_value("syndicate/skipped/over limit")
-            raise IgnoreRequest(f"over the limit of {self.limit} articles: {request.url}")
+            raise RequestSkipped("over limit", request.url)
         self.admitted += 1
         if last_seen is not None:
             self._make_conditional(request)

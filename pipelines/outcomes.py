@@ -1,17 +1,21 @@
 """Outcome counting through Scrapy's stats: pipelines write, the run recorder reads.
 
-Components never call each other; the stats collector is their shared ledger.
+Components never call each other; the stats collector is their shared ledger. Every article
+link a listing names ends in one counted outcome: a page outcome (`record`) or a skip (a
+request not made on purpose, counted per reason under `spiders.source_spider.SKIPPED`).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from spiders.source_spider import SKIPPED
 from storage.records import Outcome
 from storage.runs import COUNT_KEYS, outcome_keys
 
 PREFIX = "syndicate/"
 FAILURE_PREFIX = "syndicate/failures/"
+SKIP_KEY = "skipped: "  # how skips appear among a run's failures by reason
 
 
 def record(stats: Any, outcome: Outcome, reason: str | None = None) -> None:
@@ -21,6 +25,11 @@ def record(stats: Any, outcome: Outcome, reason: str | None = None) -> None:
         stats.inc_value(f"{PREFIX}{key}")
     if failure is not None:
         stats.inc_value(f"{FAILURE_PREFIX}{failure}")
+
+
+def skip(stats: Any, reason: str) -> None:
+    """Count one request not made on purpose (`duplicate`, `robots.txt`…)."""
+    stats.inc_value(f"{SKIPPED}{reason}")
 
 
 def add_time(stats: Any, stage: str, seconds: float) -> None:
@@ -34,10 +43,17 @@ def counts(stats: Any) -> dict[str, int]:
 
 
 def failures(stats: Any) -> dict[str, int]:
-    """Reason -> count of failed and dropped pages."""
+    """Reason -> count of failed and dropped pages, and of skips as `skipped: <reason>`:
+    `crawl_runs` has no skipped column, so this is where skips are seen."""
     all_stats: dict[str, Any] = stats.get_stats()
-    return {
+    reasons = {
         key.removeprefix(FAILURE_PREFIX): int(value)
         for key, value in all_stats.items()
         if key.startswith(FAILURE_PREFIX)
     }
+    reasons |= {
+        SKIP_KEY + key.removeprefix(SKIPPED): int(value)
+        for key, value in all_stats.items()
+        if key.startswith(SKIPPED)
+    }
+    return reasons

@@ -26,6 +26,10 @@ _XML_PARSER = etree.XMLParser(
 _SITEMAP_ROOTS = frozenset({"urlset", "sitemapindex"})
 
 
+class UnreadableListingError(ValueError):
+    """A listing that cannot be read, and why in a few stable words (`syndicate runs` counts it)."""
+
+
 @dataclass(frozen=True, slots=True)
 class Link:
     """A URL a listing names, and when the listing says it last changed (if it says)."""
@@ -45,7 +49,10 @@ class Listing:
 def parse_listing(body: bytes) -> Listing:
     """A feed or sitemap, whichever the body is (sniffed, not trusted from the URL)."""
     if body[:2] == b"\x1f\x8b":
-        body = gunzip(body, max_size=MAX_LISTING_BYTES)
+        try:
+            body = gunzip(body, max_size=MAX_LISTING_BYTES)
+        except ValueError as exc:  # Scrapy's size-limit error; broken gzip raises OSError/EOFError
+            raise UnreadableListingError("too large") from exc
     root = _xml_root(body)
     if root is not None and _local(root.tag) in _SITEMAP_ROOTS:
         return _sitemap(root)
@@ -83,6 +90,10 @@ def _sitemap(root: Any) -> Listing:
 
 def _feed(body: bytes) -> Listing:
     parsed = feedparser.parse(body)
+    if parsed.get("bozo") and not parsed.get("version") and not parsed.entries:
+        # Malformed and no feed at all: random bytes, or a real HTML page where a feed should be.
+        # (A well-formed document without entries, an empty feed, is an empty listing.)
+        raise UnreadableListingError("not a feed or sitemap")
     pages = []
     for entry in parsed.entries:
         link = entry.get("link")

@@ -19,8 +19,8 @@ from twisted.python.failure import Failure
 
 from spiders import dated
 from spiders.config import SourceConfig
-from spiders.discovery import Link, parse_listing, robots_sitemaps
-from spiders.failures import describe_failure, is_skip
+from spiders.discovery import Link, UnreadableListingError, parse_listing, robots_sitemaps
+from spiders.failures import describe_failure, describe_skip, is_skip
 from spiders.items import NotModified, PageFailure, RawPage
 
 # Request.meta keys the incremental middleware reads.
@@ -31,6 +31,8 @@ NOT_MODIFIED = 304
 LISTINGS_FETCHED = "syndicate/listings/fetched"
 LISTINGS_FAILED = "syndicate/listings/failed"
 ARTICLE_LINKS = "syndicate/links/articles"  # article links listings named, known ones included
+# + a skip reason: requests not made on purpose (robots.txt, already stored…), counted per reason.
+SKIPPED = "syndicate/skipped/"
 
 
 class SourceSpider(scrapy.Spider):
@@ -96,8 +98,8 @@ class SourceSpider(scrapy.Spider):
             return
         try:
             listing = parse_listing(response.body)
-        except Exception as exc:  # e.g. a gzip bomb or broken gzip: record it, crawl on
-            reason = f"unreadable listing: {type(exc).__name__}"
+        except Exception as exc:  # e.g. a gzip bomb, broken gzip, random bytes: record it, crawl on
+            reason = f"unreadable listing: {_unreadable(exc)}"
             self._count(LISTINGS_FAILED)
             yield PageFailure(self.name, response.url, reason, listing=True)
             return
@@ -139,13 +141,22 @@ class SourceSpider(scrapy.Spider):
         yield from self._failure(failure, listing=True)
 
     def _failure(self, failure: Failure, *, listing: bool) -> Iterator[PageFailure]:
-        if is_skip(failure):
+        request = failure.request  # type: ignore[attr-defined]  # Scrapy sets it on errbacks
+        url = (request.meta.get("redirect_urls") or [request.url])[0]  # the URL listed
+        if is_skip(failure):  # counted, not failed: every listed URL ends in one outcome
+            reason = describe_skip(failure)
+            self.logger.debug("skipped %s: %s", url, reason)
+            self._count(SKIPPED + ("listing: " if listing else "") + reason)
             return
-        url = failure.request.url  # type: ignore[attr-defined]  # Scrapy sets it on errbacks
         self.logger.warning("failed %s: %s", url, describe_failure(failure))
         if listing:
             self._count(LISTINGS_FAILED)
         yield PageFailure(self.name, url, describe_failure(failure), listing=listing)
+
+
+def _unreadable(error: Exception) -> str:
+    """Why a listing could not be read: discovery's own words, else the error's type."""
+    return str(error) if isinstance(error, UnreadableListingError) else type(error).__name__
 
 
 def _headers(response: Response) -> dict[str, str]:

@@ -176,4 +176,9 @@ def test_allowed_origins_are_reached(
     articles, run = stored(db)
     private_articles = {a.canonical_url for a in articles if PRIVATE_HOST in a.canonical_url}
     assert len(private_articles) == len(private.pages)
-    assert run.failures == {"listing: refused: scheme file": 1}  # file:// stays refused
+    assert run.failures == {
+        "listing: refused: scheme file": 1,  # file:// stays refused
+        # The 301 and the meta refresh lead to private pages the private sitemaps list too:
+        # whichever request comes second finds its page already fetched.
+        "skipped: duplicate": 2,
+    }

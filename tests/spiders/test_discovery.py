@@ -5,10 +5,17 @@ from __future__ import annotations
 import gzip
 from datetime import UTC, datetime
 
+import pytest
 from feedgen.feed import FeedGenerator
 
 from devsite.listings import news_sitemap, rss, sitemap, sitemap_index
-from spiders.discovery import Link, parse_listing, parse_w3c_date, robots_sitemaps
+from spiders.discovery import (
+    Link,
+    UnreadableListingError,
+    parse_listing,
+    parse_w3c_date,
+    robots_sitemaps,
+)
 
 WHEN = datetime(2024, 10, 15, 6, 22, 57, tzinfo=UTC)
 ENTRIES = [
@@ -57,9 +64,10 @@ def test_sitemap_index_lists_child_sitemaps_not_pages() -> None:
     ]
 
 
-def test_html_or_garbage_is_an_empty_listing() -> None:
+def test_a_well_formed_page_without_entries_is_empty_but_garbage_is_unreadable() -> None:
     assert parse_listing(b"<html><body>Not a feed</body></html>").pages == []
-    assert parse_listing(b"\x00\x01 binary").pages == []
+    with pytest.raises(UnreadableListingError):
+        parse_listing(b"\x00\x01 binary")
 
 
 def test_robots_txt_sitemap_lines_resolve_against_the_site() -> None:
