@@ -13,7 +13,6 @@ from typing import Annotated
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from apscheduler.triggers.cron import CronTrigger
 from cssselect import HTMLTranslator, SelectorError
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -161,6 +160,8 @@ class Schedule(_Model):
     @classmethod
     def _cron(cls, value: str | None) -> str | None:
         if value is not None:
+            from apscheduler.triggers.cron import CronTrigger  # only sources with a cron line
+
             try:
                 CronTrigger.from_crontab(value, timezone="UTC")
             except ValueError as exc:

@@ -2,7 +2,7 @@
 
 Runs Scrapy in this process with the project's settings and reports the runs THIS process
 created. Exit codes (README): 0 every crawl finished; 1 a crawl failed or was stopped (or
-the database is unusable); 2 usage or configuration error; 75 a source is being crawled
+the database or the shared Redis is unusable); 2 usage or configuration error; 75 a source is being crawled
 by another run (one line names it; `--wait` waits for it instead).
 """
 
@@ -11,24 +11,20 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from scrapy.crawler import Crawler, CrawlerProcess
-from scrapy.settings import Settings
-from sqlalchemy.orm import Session
 
-from pipelines.database import migrate_once
-from pipelines.lease import process_gone
-from pipelines.runs import BUSY_STAT, RUN_ID_STAT
-from storage.database import make_engine, session_scope
-from storage.leases import LeaseInfo, describe, holder_of
-from storage.runs import get_run
-from syndicate.commands.db_cmd import DbOption, migrated_database
+from syndicate.commands.db_cmd import DbOption, migrated_database, shown
 from syndicate.commands.exits import EXIT_BUSY, EXIT_FAILED, fail
 from syndicate.commands.sources_cmd import catalog_or_exit, source_or_exit
-from syndicate.progress import SETTING as PROGRESS_SETTING
-from syndicate.progress import ProgressBoard
+
+if TYPE_CHECKING:  # Scrapy, SQLAlchemy and storage load when a crawl runs, not for --help
+    from scrapy.crawler import Crawler
+    from scrapy.settings import Settings
+    from sqlalchemy.orm import Session
+
+    from storage.leases import LeaseInfo
 
 SETTINGS_MODULE = "syndicate.scrapy_settings"
 WAIT_POLL_SECONDS = 2.0
@@ -59,6 +55,8 @@ def crawl(
     ] = None,
 ) -> None:
     """Crawl sources now: discover, fetch, extract, store; every page's outcome is recorded."""
+    from storage.leases import describe
+
     chosen = _chosen_keys(keys or [], all_sources)
     url = usable_database(db)
     settings = crawl_settings(database=url, limit=limit, since=_since(since), refresh=refresh)
@@ -68,6 +66,7 @@ def crawl(
         if not sep:
             fail("crawl", f"--set {item!r}: expected NAME=VALUE")
         settings.set(name, value, priority="cmdline")
+    check_redis("crawl", settings.get("SYNDICATE_REDIS_URL"))
     busy = _wait_until_free(url, chosen) if wait else _busy(url, chosen)
     for info in busy:
         typer.echo(f"syndicate crawl: {describe(info)}", err=True)
@@ -87,6 +86,11 @@ class CrawlOutcome:
 
 def run_crawls(settings: Settings, keys: list[str]) -> list[CrawlOutcome]:
     """Crawl `keys` in one Scrapy process, with progress on stderr; each crawler's outcome."""
+    from scrapy.crawler import CrawlerProcess
+
+    from syndicate.progress import SETTING as PROGRESS_SETTING
+    from syndicate.progress import ProgressBoard
+
     with ProgressBoard() as board:
         settings.set(PROGRESS_SETTING, board, priority="cmdline")
         extensions = settings.getdict("EXTENSIONS") | {"syndicate.progress.CrawlProgress": 600}
@@ -100,6 +104,8 @@ def run_crawls(settings: Settings, keys: list[str]) -> list[CrawlOutcome]:
 
 
 def _outcome(key: str, crawler: Crawler) -> CrawlOutcome:
+    from pipelines.runs import BUSY_STAT, RUN_ID_STAT
+
     stats = crawler.stats.get_stats() if crawler.stats is not None else {}
     run_id = stats.get(RUN_ID_STAT)
     return CrawlOutcome(key, int(run_id) if run_id is not None else None, stats.get(BUSY_STAT))
@@ -107,6 +113,8 @@ def _outcome(key: str, crawler: Crawler) -> CrawlOutcome:
 
 def crawl_settings(*, database: str, limit: int, since: date | None, refresh: bool) -> Settings:
     """The project's Scrapy settings with this crawl's options on top."""
+    from scrapy.settings import Settings
+
     settings = Settings()
     try:
         settings.setmodule(SETTINGS_MODULE, priority="project")
@@ -124,6 +132,10 @@ def crawl_settings(*, database: str, limit: int, since: date | None, refresh: bo
 
 def _busy(url: str, keys: list[str]) -> list[LeaseInfo]:
     """The sources of `keys` another live run is crawling now."""
+    from pipelines.lease import process_gone
+    from storage.database import make_engine, session_scope
+    from storage.leases import holder_of
+
     engine = make_engine(url)
     try:
         with session_scope(engine) as session:
@@ -136,6 +148,8 @@ def _busy(url: str, keys: list[str]) -> list[LeaseInfo]:
 
 def _wait_until_free(url: str, keys: list[str]) -> list[LeaseInfo]:
     """Wait (saying so once per source) until no other run holds any of `keys`."""
+    from storage.leases import describe
+
     told: set[str] = set()
     while busy := _busy(url, keys):
         for info in busy:
@@ -167,14 +181,29 @@ def _since(value: str | None) -> date | None:
     return None
 
 
+def check_redis(command: str, url: str | None) -> None:
+    """With a shared Redis configured, it must answer before any run starts: else one line
+    naming it (password hidden) and why, and exit 1."""
+    if not url:
+        return
+    from pipelines.redis_health import redis_problem
+
+    if (problem := redis_problem(url)) is not None:
+        fail(command, f"cannot use Redis {shown(url)}: {problem}", EXIT_FAILED)
+
+
 def usable_database(cli_value: str | None, command: str = "crawl") -> str:
     """The database URL, migrated to the current schema; one line (password hidden) and
     exit 2 (bad URL or driver) or 1 (unreachable) if it cannot be used."""
+    from pipelines.database import migrate_once
+
     return migrated_database(command, cli_value, migrate_once)
 
 
 def report(url: str, outcomes: list[CrawlOutcome], *, busy: bool = False) -> int:
     """One line per crawl from the run it created; the exit code they add up to."""
+    from storage.database import make_engine, session_scope
+
     engine = make_engine(url)
     try:
         with session_scope(engine) as session:
@@ -188,6 +217,8 @@ def report(url: str, outcomes: list[CrawlOutcome], *, busy: bool = False) -> int
 
 def _report_one(session: Session, outcome: CrawlOutcome) -> int:
     """Print what one crawler did; its exit code."""
+    from storage.runs import get_run
+
     if outcome.busy is not None:
         typer.echo(f"syndicate crawl: {outcome.busy}", err=True)
         return EXIT_BUSY

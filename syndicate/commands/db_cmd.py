@@ -12,26 +12,21 @@ import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from alembic.util.exc import CommandError
-from sqlalchemy import Engine
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, DBAPIError, SQLAlchemyError
 
-from storage.database import (
-    MigrationLockTimeoutError,
-    database_url,
-    make_engine,
-    session_scope,
-    upgrade,
-)
-from storage.errors import database_reason
-from storage.health import unreadable
-from storage.pages import RETENTION_ENV, prune_pages
 from syndicate.commands.exits import EXIT_FAILED, EXIT_INVALID, fail
 
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
+# SQLAlchemy, Alembic and storage are imported by the functions that use them, so that
+# `syndicate --help` and every command's --help stay fast (tests/cli/test_startup_imports.py).
+
+# storage.pages.RETENTION_ENV (the same name; a test keeps them equal), here so the --help
+# of `db prune` can name it without importing SQLAlchemy.
+RETENTION_ENV = "SYNDICATE_PAGE_RETENTION_DAYS"
 # The one `--db` option of every command that opens the database (see storage.database_url).
 DbOption = Annotated[
     str | None,
@@ -39,9 +34,6 @@ DbOption = Annotated[
         "--db", help="Database URL (default: $SYNDICATE_DATABASE_URL, else sqlite:///syndicate.db)"
     ),
 ]
-# Errors in the URL or the driver: the operator's configuration, not the database's state.
-_CONFIG_ERRORS = (ArgumentError, ImportError, ValueError)
-_RUNTIME_ERRORS = (DBAPIError, SQLAlchemyError, CommandError, MigrationLockTimeoutError, OSError)
 _PASSWORD = re.compile(r"(://[^:/@\s]*:)[^@\s]*@")
 
 db_app = typer.Typer(help="Create, migrate and maintain the database.", no_args_is_help=True)
@@ -53,6 +45,9 @@ def register(app: typer.Typer) -> None:
 
 def shown(url: str) -> str:
     """The URL as it may be printed: the password is never shown, even in a malformed URL."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
     try:
         return make_url(url).render_as_string(hide_password=True)
     except ArgumentError:
@@ -62,16 +57,28 @@ def shown(url: str) -> str:
 @contextmanager
 def database_errors(command: str, url: str) -> Iterator[None]:
     """Errors opening or migrating `url` become one line naming it and exit 2 or 1."""
+    from alembic.util.exc import CommandError
+    from sqlalchemy.exc import ArgumentError, DBAPIError, SQLAlchemyError
+
+    from storage.database import MigrationLockTimeoutError
+
+    # Errors in the URL or the driver: the operator's configuration, not the database's state.
+    config_errors = (ArgumentError, ImportError, ValueError)
+    runtime_errors = (DBAPIError, SQLAlchemyError, CommandError, MigrationLockTimeoutError, OSError)
     try:
         yield
-    except _CONFIG_ERRORS as error:
+    except config_errors as error:
         fail(command, f"cannot use database {shown(url)}: {_reason(error, url)}", EXIT_INVALID)
-    except _RUNTIME_ERRORS as error:
+    except runtime_errors as error:
         fail(command, f"cannot use database {shown(url)}: {_reason(error, url)}", EXIT_FAILED)
 
 
 def _reason(error: BaseException, url: str) -> str:
     """The driver's first line, with the password taken out should it repeat it."""
+    from sqlalchemy.exc import DBAPIError
+
+    from storage.errors import database_reason
+
     text = database_reason(error) if isinstance(error, DBAPIError) else str(error)
     text = (text.strip().splitlines() or [type(error).__name__])[0]
     text = _PASSWORD.sub(r"\1***@", text)
@@ -80,6 +87,9 @@ def _reason(error: BaseException, url: str) -> str:
 
 
 def _password_of(url: str) -> str | None:
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
     try:
         return make_url(url).password
     except ArgumentError:
@@ -87,18 +97,24 @@ def _password_of(url: str) -> str | None:
 
 
 def migrated_database(
-    command: str, db: str | None, migrate: Callable[[str], None] = upgrade
+    command: str, db: str | None, migrate: Callable[[str], None] | None = None
 ) -> str:
-    """The database URL with its schema at head, or one line and the documented exit code."""
+    """The database URL with its schema at head (`migrate`, by default storage's upgrade), or
+    one line and the documented exit code."""
+    from storage.database import database_url, upgrade
+
     url = database_url(db)
     with database_errors(command, url):
-        migrate(url)
+        (migrate or upgrade)(url)
     return url
 
 
 def read_only_engine(command: str, db: str | None) -> Engine:
     """A read-only engine on a usable database (never created or migrated here), or one line
     naming the database and the documented exit code."""
+    from storage.database import database_url, make_engine
+    from storage.health import unreadable
+
     url = database_url(db)
     with database_errors(command, url):
         engine = make_engine(url, read_only=True)
@@ -125,6 +141,8 @@ def prune(
     db: DbOption = None,
 ) -> None:
     """Delete raw pages older than the retention, except those current articles came from."""
+    from storage.database import database_url
+
     keep = days if days is not None else _retention_days()
     if keep <= 0:
         raise typer.BadParameter(f"give --days N or set ${RETENTION_ENV} to a positive number")
@@ -145,6 +163,9 @@ def _retention_days() -> int:
 def _prune(url: str, keep: int) -> int:
     """Pages deleted. The schema is brought to head first: a fresh database has none to prune
     (and an old schema would not know `pages` as prune expects it)."""
+    from storage.database import make_engine, session_scope, upgrade
+    from storage.pages import prune_pages
+
     engine = make_engine(url)
     try:
         upgrade(engine)

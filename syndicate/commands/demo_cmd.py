@@ -8,19 +8,17 @@ from __future__ import annotations
 
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from rich.table import Table
-from scrapy.settings import Settings
 
-from spiders.registry import extra_source_dir
-from storage.database import make_engine, session_scope
-from storage.repository import articles_of_source
 from syndicate.commands.crawl_cmd import crawl_settings, report, run_crawls, usable_database
 from syndicate.commands.db_cmd import DbOption
 from syndicate.console import console
-from syndicate.demo import DEMO_KEY, demo_site, demo_source
-from syndicate.demo_proxy import demo_proxy_settings
+
+if TYPE_CHECKING:  # Scrapy, the local site and storage load when the demo runs
+    from scrapy.settings import Settings
 
 
 def register(app: typer.Typer) -> None:
@@ -31,6 +29,9 @@ def demo(
     db: DbOption = None,
 ) -> None:
     """Serve saved pages on 127.0.0.1, crawl them into the database, print what was stored."""
+    from spiders.registry import extra_source_dir
+    from syndicate.demo import DEMO_KEY, demo_site, demo_source
+
     url = usable_database(db)
     site = demo_site()
     with tempfile.TemporaryDirectory() as folder, site.serve(), extra_source_dir(Path(folder)):
@@ -49,6 +50,8 @@ def demo(
 
 def demo_settings(database: str, proxy: str) -> Settings:
     """The crawl's settings: quick (no delays), quiet, every request through the demo server."""
+    from syndicate.demo_proxy import demo_proxy_settings
+
     settings = crawl_settings(database=database, limit=0, since=None, refresh=True)
     quick = {"AUTOTHROTTLE_ENABLED": False, "DOWNLOAD_DELAY": 0, "LOG_LEVEL": "WARNING"}
     middlewares = settings.getdict("DOWNLOADER_MIDDLEWARES")
@@ -57,6 +60,10 @@ def demo_settings(database: str, proxy: str) -> Settings:
 
 
 def stored_table(url: str) -> Table:
+    from storage.database import make_engine, session_scope
+    from storage.repository import articles_of_source
+    from syndicate.demo import DEMO_KEY
+
     table = Table("title", "source", "published", "words", "publisher", "original publisher")
     engine = make_engine(url)
     with session_scope(engine) as session:

@@ -6,16 +6,15 @@ import json
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 from urllib.parse import urlsplit
 
 import typer
 
-from extractors import ExtractionError
-from extractors.extract import extract
-from extractors.page_files import read_page_file
-from extractors.source_rules import PublisherRegistry, SourceRules
 from syndicate.commands.exits import EXIT_FAILED
+
+if TYPE_CHECKING:  # the extractor (trafilatura, dateparser) loads when a file is read
+    from extractors.source_rules import PublisherRegistry, SourceRules
 
 
 def register(app: typer.Typer) -> None:
@@ -81,6 +80,10 @@ def _extract_one(
     rules: SourceRules | None,
     registry: PublisherRegistry | None,
 ) -> dict[str, object]:
+    from extractors import ExtractionError
+    from extractors.extract import extract
+    from extractors.page_files import read_page_file
+
     try:
         data = read_page_file(path)
         page_url = url or path.resolve().as_uri()

@@ -6,26 +6,30 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
-from rich.progress import Progress
 from rich.table import Table
-from sqlalchemy import Engine
 
-from pipelines.backfill import Progress as OnPage
-from pipelines.backfill import Report, ingest_pages, reextract
-from pipelines.processing import PageOutcome
-from pipelines.saved_pages import is_warc, iter_pages
-from storage.database import make_engine
-from storage.runs import COUNT_KEYS
 from syndicate.commands.db_cmd import DbOption, migrated_database
 from syndicate.commands.exits import EXIT_FAILED
 from syndicate.commands.extract_cmd import http_url
 from syndicate.commands.sources_cmd import catalog_or_exit, source_or_exit
 
+if TYPE_CHECKING:  # the processing core and the database load when a command runs
+    from sqlalchemy import Engine
+
+    from pipelines.backfill import Progress as OnPage
+    from pipelines.backfill import Report
+    from pipelines.extraction_pool import ExtractionPool
+    from pipelines.processing import PageOutcome
+
 console = Console(stderr=True)
+WorkersOption = Annotated[
+    int | None,
+    typer.Option(min=0, help="Extraction processes (default: one per core; 0: in this process)"),
+]
 
 
 def register(app: typer.Typer) -> None:
@@ -46,16 +50,21 @@ def ingest(
             help="Fetch time of the HTML files, UTC unless an offset is given (default: file mtime)"
         ),
     ] = None,
+    *,  # typer passes every option by name
     db: DbOption = None,
+    workers: WorkersOption = None,
 ) -> None:
     """Store saved pages through a crawl's extract -> validate -> store path (exit 1 if any fail)."""
+    from pipelines.backfill import ingest_pages
+    from pipelines.saved_pages import is_warc, iter_pages
+
     catalog = catalog_or_exit()
     rules = source_or_exit(catalog, source).rules()
     if url is not None and sum(not is_warc(p) for p in paths) > 1:
         raise typer.BadParameter("--url names the URL of ONE html file; give one file")
     when = fetched_at.replace(tzinfo=fetched_at.tzinfo or UTC) if fetched_at else None
     files = len(paths) if not any(is_warc(p) for p in paths) else None
-    with _engine("ingest", db) as engine, _progress(files) as on_page:
+    with _engine("ingest", db) as engine, _pool(workers) as pool, _progress(files) as on_page:
         report = ingest_pages(
             engine,
             iter_pages(paths, url=url, fetched_at=when),
@@ -64,6 +73,7 @@ def ingest(
             started_at=datetime.now(UTC),
             clock=lambda: datetime.now(UTC),
             progress=on_page,
+            pool=pool,
         )
     _print(report)
     if report.counts.get("failed", 0):
@@ -73,12 +83,15 @@ def ingest(
 def reextract_cmd(
     source: Annotated[str | None, typer.Argument(help="Only this source (default: all)")] = None,
     db: DbOption = None,
+    workers: WorkersOption = None,
 ) -> None:
     """Rebuild articles from stored raw pages (after an extractor improvement); no fetching."""
+    from pipelines.backfill import reextract
+
     catalog = catalog_or_exit()
     if source is not None:
         source_or_exit(catalog, source)
-    with _engine("reextract", db) as engine, _progress(None) as on_page:
+    with _engine("reextract", db) as engine, _pool(workers) as pool, _progress(None) as on_page:
         report = reextract(
             engine,
             catalog.rules,
@@ -86,6 +99,7 @@ def reextract_cmd(
             source_key=source,
             changed_at=datetime.now(UTC),
             progress=on_page,
+            pool=pool,
         )
     _print(report)
 
@@ -94,6 +108,8 @@ def reextract_cmd(
 def _engine(command: str, db: str | None) -> Iterator[Engine]:
     """The migrated database, its connections closed afterwards; one line and exit 2 or 1
     when it cannot be used."""
+    from storage.database import make_engine
+
     url = migrated_database(command, db)
     engine = make_engine(url)
     try:
@@ -103,8 +119,23 @@ def _engine(command: str, db: str | None) -> Iterator[Engine]:
 
 
 @contextmanager
+def _pool(workers: int | None) -> Iterator[ExtractionPool]:
+    """Processes extracting pages while this one stores them, stopped when the command ends."""
+    from pipelines.concurrency import default_workers
+    from pipelines.extraction_pool import ExtractionPool
+
+    pool = ExtractionPool(default_workers() if workers is None else workers)
+    try:
+        yield pool
+    finally:
+        pool.close()
+
+
+@contextmanager
 def _progress(total: int | None) -> Iterator[OnPage]:
     """A rich progress bar over pages (files for ingest); failures are printed as they happen."""
+    from rich.progress import Progress
+
     with Progress(console=console, transient=True) as bar:
         task = bar.add_task("pages", total=total)
 
@@ -117,6 +148,8 @@ def _progress(total: int | None) -> Iterator[OnPage]:
 
 
 def _print(report: Report) -> None:
+    from storage.runs import COUNT_KEYS
+
     table = Table(title="ingest")
     table.add_column("outcome")
     table.add_column("count", justify="right")

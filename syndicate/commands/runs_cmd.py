@@ -4,18 +4,16 @@ reason. Read-only: it never creates or migrates the database (exit 1 names a mis
 from __future__ import annotations
 
 import json
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
 
-from pipelines.health_json import run_json
-from storage.database import session_scope
-from storage.health import failed_runs
-from storage.records import RunSummary
-from storage.runs import list_runs
 from syndicate.commands.db_cmd import DbOption, read_only_engine
 from syndicate.console import console
+
+if TYPE_CHECKING:  # the database layer loads when the command runs, not for --help
+    from storage.records import RunSummary
 
 
 def register(app: typer.Typer) -> None:
@@ -32,6 +30,11 @@ def runs(
     db: DbOption = None,
 ) -> None:
     """When each crawl ran, how long, pages, articles new/updated/unchanged, failures by reason."""
+    from pipelines.health_json import run_json
+    from storage.database import session_scope
+    from storage.health import failed_runs
+    from storage.runs import list_runs
+
     engine = read_only_engine("runs", db)
     try:
         with session_scope(engine) as session:

@@ -15,12 +15,10 @@ from typing import Annotated
 import typer
 
 from spiders.durations import parse_duration
-from spiders.schedules import default_interval, default_time_limit
 from syndicate.commands.crawl_cmd import usable_database
 from syndicate.commands.db_cmd import DbOption
 from syndicate.commands.exits import fail
 from syndicate.commands.sources_cmd import catalog_or_exit, source_or_exit
-from syndicate.scheduler import CrawlScheduler
 
 DEFAULT_MAX_CRAWLS = 4
 
@@ -40,6 +38,9 @@ def schedule(
     db: DbOption = None,
 ) -> None:
     """Crawl every source on its schedule table (default interval for the others) until stopped."""
+    from spiders.schedules import default_interval, default_time_limit
+    from syndicate.scheduler import CrawlScheduler  # APScheduler and Scrapy: only when it runs
+
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
     for chatty in ("alembic", "apscheduler"):  # migrations and job bookkeeping: warnings only
         logging.getLogger(chatty).setLevel(logging.WARNING)

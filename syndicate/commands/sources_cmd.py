@@ -4,19 +4,21 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 from rich.table import Table
 
-from extractors.errors import ExtractionError
-from spiders.config import SourceConfig
-from spiders.fixture_check import check_source
-from spiders.fixture_record import record_fixture
-from spiders.registry import SourceCatalog, SourceFileError, load_catalog, source_dirs
 from syndicate.commands.exits import EXIT_INVALID
 from syndicate.commands.extract_cmd import http_url
 from syndicate.console import console
+
+if TYPE_CHECKING:
+    from spiders.config import SourceConfig
+    from spiders.registry import SourceCatalog
+
+# Source files are read by the commands (pydantic, cssselect); `sources test` and `record`
+# import the extractor themselves: neither is needed for --help.
 
 sources_app = typer.Typer(help="List, validate and test source files.", no_args_is_help=True)
 
@@ -28,6 +30,8 @@ def register(app: typer.Typer) -> None:
 def catalog_or_exit(*, strict: bool = False) -> SourceCatalog:
     """The valid sources, each broken file's problems on stderr as a warning (one line each);
     `strict`: every problem on stderr and exit status 2 instead (`sources check`)."""
+    from spiders.registry import SourceFileError, load_catalog
+
     try:
         catalog = load_catalog(strict=False)
     except SourceFileError as exc:  # a bad $SYNDICATE_BUILTIN_SOURCES: no catalogue at all
@@ -76,6 +80,8 @@ def list_sources() -> None:
 @sources_app.command("check")
 def check_sources() -> None:
     """Validate every source file; exit 2 with one line per problem."""
+    from spiders.registry import source_dirs
+
     catalog = catalog_or_exit(strict=True)
     folders = ", ".join(str(folder) for folder in source_dirs())
     typer.echo(f"{len(catalog)} source files valid ({folders})")
@@ -92,6 +98,8 @@ def test_sources(
 
     --update rewrites each fixture's recorded article; the reviewed title, date, authors and snippets are still checked, so an update never hides their failure.
     """
+    from spiders.fixture_check import check_source
+
     catalog = catalog_or_exit()
     registry = catalog.publishers()
     failed = 0
@@ -117,6 +125,9 @@ def record(
     """Save a page as a fixture of KEY with the extractor's output as its expected JSON.
 
     An expected file already there was reviewed by someone: it is kept unless --force."""
+    from extractors.errors import ExtractionError
+    from spiders.fixture_record import record_fixture
+
     catalog = catalog_or_exit()
     config = source_or_exit(catalog, key)
     try:

@@ -5,18 +5,11 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime, timedelta
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
 
-from pipelines.health import SourceStatus, source_statuses
-from pipelines.health_json import ended, status_json
-from pipelines.lease import process_gone
-from spiders.config import SourceConfig
-from spiders.schedules import default_interval
-from storage.database import session_scope
-from storage.records import RunSummary
 from syndicate.commands.db_cmd import DbOption, read_only_engine
 from syndicate.commands.exits import EXIT_INVALID
 from syndicate.commands.sources_cmd import (
@@ -25,6 +18,11 @@ from syndicate.commands.sources_cmd import (
     sources_app,
 )
 from syndicate.console import console
+
+if TYPE_CHECKING:  # the database layer loads when the command runs, not for --help
+    from pipelines.health import SourceStatus
+    from spiders.config import SourceConfig
+    from storage.records import RunSummary
 
 
 def register(app: typer.Typer) -> None:
@@ -42,6 +40,11 @@ def status(
 ) -> None:
     """Each source's last run, last success and failure, articles stored lately, schedule,
     next run and health flags (recent runs failing, storing nothing, dropping most pages)."""
+    from pipelines.health import source_statuses
+    from pipelines.health_json import status_json
+    from pipelines.lease import process_gone
+    from storage.database import session_scope
+
     configs = chosen_sources(keys)
     now = clock()
     engine = read_only_engine("sources status", db)
@@ -64,6 +67,8 @@ def clock() -> datetime:
 
 def chosen_sources(keys: list[str] | None) -> list[SourceConfig]:
     """The sources asked for (all by default); exit 2 for an unknown key or a bad default."""
+    from spiders.schedules import default_interval
+
     catalog = catalog_or_exit()
     configs = [source_or_exit(catalog, key) for key in keys] if keys else catalog.configs()
     try:
@@ -75,6 +80,8 @@ def chosen_sources(keys: list[str] | None) -> list[SourceConfig]:
 
 
 def status_table(statuses: list[SourceStatus], now: datetime) -> Table:
+    from pipelines.health_json import ended
+
     table = Table("source", "last run", "last success", "last failure", "articles 24 h / 7 d")
     for column in ("schedule", "next run (UTC)", "flags"):
         table.add_column(column)
