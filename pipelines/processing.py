@@ -1,5 +1,8 @@
 """The ONE extract -> validate -> store path, shared by `syndicate ingest`, `reextract` and crawls.
 
+It has two steps so extraction can run on every core: `extract_step` (pure and picklable:
+page bytes in, an article or the reason there is none out) runs in worker processes, and
+`store_step` / `store_extracted` write in the main process. `process_page` runs both.
 A bad page never raises: it comes back as "failed" (or "dropped") with a reason, and
 nothing of it is half-written (the page and the article each go in their own SAVEPOINT).
 """
@@ -9,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from time import perf_counter
+from typing import Literal
 
 from sqlalchemy import exc
 from sqlalchemy.orm import Session
@@ -34,22 +38,67 @@ class PageOutcome:
     store_seconds: float = 0.0
 
 
+@dataclass(frozen=True, slots=True)
+class Extracted:
+    """What the extract step made of one page: an article to store, or why there is none
+    ("failed": not extractable, "dropped": not an article). Crosses process boundaries."""
+
+    article: Article | None
+    kind: Literal["article", "dropped", "failed"]
+    reason: str | None = None
+    seconds: float = 0.0
+
+
+def extract_step(
+    page: FetchedPage, rules: SourceRules, registry: PublisherRegistry | None
+) -> Extracted:
+    """Extract and validate one page: no database, no shared state, safe in any process."""
+    if page.status >= 400:
+        return Extracted(None, "failed", f"HTTP {page.status}")
+    started = perf_counter()
+    article_or_reason = _extract(page, rules, registry)
+    if isinstance(article_or_reason, str):
+        return Extracted(None, "failed", article_or_reason, perf_counter() - started)
+    if reason := rejection_reason(article_or_reason):
+        return Extracted(None, "dropped", reason, perf_counter() - started)
+    return Extracted(article_or_reason, "article", None, perf_counter() - started)
+
+
 def process_page(
     session: Session, page: FetchedPage, rules: SourceRules, registry: PublisherRegistry | None
 ) -> PageOutcome:
     """Store the raw page, then extract, validate and upsert its article (seen at fetch time)."""
+    return store_step(session, rules.key, page, extract_step(page, rules, registry))
+
+
+def store_step(
+    session: Session, source_key: str, page: FetchedPage, extracted: Extracted
+) -> PageOutcome:
+    """Store the raw page, then its article. A failed page is not kept (not extractable, or
+    its article could not be stored): binaries and oversized bodies do not pile up, and the
+    next crawl tries the URL again (a URL with a kept page counts as seen: incremental.py)."""
     if page.status >= 400:
         return PageOutcome("failed", f"HTTP {page.status}", None)
+    if extracted.kind == "failed":
+        return PageOutcome("failed", extracted.reason, None, extracted.seconds)
     started = perf_counter()
+    kept = session.begin_nested()  # the page and its article stand or fall together
     try:
         with session.begin_nested():
-            page_id = store_page(session, rules.key, page)
+            page_id = store_page(session, source_key, page)
     except StorageError as error:
-        return PageOutcome("failed", f"cannot store page: {error}", None)
+        kept.rollback()
+        return PageOutcome("failed", f"cannot store page: {error}", None, extracted.seconds)
     except exc.DBAPIError as error:
-        return PageOutcome("failed", f"cannot store page: {database_reason(error)}", None)
+        kept.rollback()
+        reason = f"cannot store page: {database_reason(error)}"
+        return PageOutcome("failed", reason, None, extracted.seconds)
     page_seconds = perf_counter() - started
-    outcome = process_stored(session, page, page_id, rules, registry, seen_at=page.fetched_at)
+    outcome = store_extracted(session, extracted, page_id, seen_at=page.fetched_at)
+    if outcome.outcome == "failed":
+        kept.rollback()
+    else:
+        kept.commit()
     outcome.store_seconds += page_seconds
     return outcome
 
@@ -65,26 +114,33 @@ def process_stored(
     changed_at: datetime | None = None,
 ) -> PageOutcome:
     """Extract, validate and upsert a page that is already stored (also `syndicate reextract`)."""
+    extracted = extract_step(page, rules, registry)
+    return store_extracted(session, extracted, page_id, seen_at=seen_at, changed_at=changed_at)
+
+
+def store_extracted(
+    session: Session,
+    extracted: Extracted,
+    page_id: int | None,
+    *,
+    seen_at: datetime,
+    changed_at: datetime | None = None,
+) -> PageOutcome:
+    """Upsert the extract step's article; its failure or drop becomes the page's outcome."""
+    if extracted.article is None:
+        outcome: Outcome = "dropped" if extracted.kind == "dropped" else "failed"
+        return PageOutcome(outcome, extracted.reason, None, extracted.seconds)
     started = perf_counter()
-    article_or_reason = _extract(page, rules, registry)
-    extracted = perf_counter()
-    if isinstance(article_or_reason, str):
-        return PageOutcome("failed", article_or_reason, None, extracted - started)
-    article = article_or_reason
-    if reason := rejection_reason(article):
-        return PageOutcome("dropped", reason, None, extracted - started)
     try:
         result = upsert_article(
-            session, article, seen_at=seen_at, page_id=page_id, changed_at=changed_at
+            session, extracted.article, seen_at=seen_at, page_id=page_id, changed_at=changed_at
         )
     except CanonicalTakenError as error:  # another source's article: refused, not broken
-        return PageOutcome("dropped", error.reason, None, extracted - started)
+        return PageOutcome("dropped", error.reason, None, extracted.seconds)
     except StorageError as error:
-        return PageOutcome("failed", error.reason, None, extracted - started)
-    stored = perf_counter()
-    return PageOutcome(
-        result.outcome, None, result.article_id, extracted - started, stored - extracted
-    )
+        return PageOutcome("failed", error.reason, None, extracted.seconds)
+    stored = perf_counter() - started
+    return PageOutcome(result.outcome, None, result.article_id, extracted.seconds, stored)
 
 
 def _extract(

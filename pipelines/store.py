@@ -1,7 +1,13 @@
-"""Item pipeline: every raw page through the one extract → validate → store path; count outcomes.
+"""Item pipeline: every raw page through the one extract -> validate -> store path; count outcomes.
 
-`pipelines.processing.process_page` is the same path `syndicate ingest` uses, so a crawled
-page and an ingested file give the same article. One page's error never stops the crawl.
+Pages are extracted by worker processes (`extraction_pool`, SYNDICATE_EXTRACT_WORKERS, 0 = in
+the reactor) while Scrapy keeps fetching, then queued for one writer thread that stores them
+in batches (`batch_store`, SYNDICATE_STORE_BATCH_PAGES / _SECONDS); a page is counted when
+its batch commits. Memory stays bounded: a response stays in Scrapy's scraper slot until
+its page is extracted (Scrapy fetches no more beyond SCRAPER_SLOT_MAX_ACTIVE_SIZE bytes of
+them), and the writer's queue holds two batches at most. It is the same path `syndicate
+ingest` uses, so a crawled page and an ingested file give the same article. One page's
+error never stops the crawl.
 """
 
 from __future__ import annotations
@@ -9,33 +15,49 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from datetime import UTC, datetime
+from functools import partial
 from typing import Any
 
 from scrapy.crawler import Crawler
 from sqlalchemy import Engine
+from sqlalchemy.orm import Session
 
 from extractors.source_rules import PublisherRegistry, SourceRules
+from pipelines.batch_store import BatchWriter
+from pipelines.concurrency import DEFAULT_LIMITS, BatchLimits, default_workers
 from pipelines.database import configured_url, open_database
+from pipelines.extraction_pool import ExtractionPool, acquire_shared, release_shared
 from pipelines.outcomes import add_time, record
-from pipelines.processing import process_page
+from pipelines.processing import PageOutcome, store_step
 from spiders.items import NotModified, PageFailure, RawPage
 from spiders.registry import load_catalog
-from storage.database import session_scope
-from storage.records import FetchedPage, Outcome
+from storage.records import FetchedPage
 from storage.repository import mark_not_modified
 
 logger = logging.getLogger(__name__)
+
+WORKERS = "SYNDICATE_EXTRACT_WORKERS"
+BATCH_PAGES = "SYNDICATE_STORE_BATCH_PAGES"
+BATCH_SECONDS = "SYNDICATE_STORE_BATCH_SECONDS"
 
 
 class StorePipeline:
     """Switched on by ITEM_PIPELINES; needs SYNDICATE_DATABASE_URL."""
 
     def __init__(self, crawler: Crawler, database_url: str) -> None:
+        settings = crawler.settings
         self.crawler = crawler
         self.database_url = database_url
+        self.workers = settings.getint(WORKERS, default_workers())
+        self.limits = BatchLimits(
+            max(settings.getint(BATCH_PAGES, DEFAULT_LIMITS.pages), 1),
+            settings.getfloat(BATCH_SECONDS, DEFAULT_LIMITS.seconds),
+        )
         self.engine: Engine | None = None
         self.rules: SourceRules | None = None
         self.registry: PublisherRegistry | None = None
+        self.pool: ExtractionPool | None = None
+        self.writer: BatchWriter | None = None
         self.clock: Callable[[], datetime] = lambda: datetime.now(UTC)  # tests pin it
 
     @classmethod
@@ -47,45 +69,47 @@ class StorePipeline:
         self.rules = spider.config.rules()
         self.registry = load_catalog(strict=False).publishers()  # the loadable sources
         self.engine = open_database(self.database_url, self.rules)
+        self.pool = acquire_shared(self.workers)
+        # Room for one batch being written and the next one filling.
+        self.writer = BatchWriter(self.engine, self.limits, queued=2 * self.limits.pages)
 
-    def close_spider(self) -> None:
+    async def close_spider(self) -> None:
+        """Write the pages still waiting, then let go of the workers and connections."""
+        if self.writer is not None:
+            await self.writer.close()
+        if self.pool is not None:
+            release_shared(self.pool)
         if self.engine is not None:
             self.engine.dispose()
 
-    def process_item(self, item: Any) -> Any:
-        stats = self.crawler.stats
+    async def process_item(self, item: Any) -> Any:
+        """Extract the page, queue it for storage; it is counted once its batch commits."""
+        assert self.pool and self.writer and self.rules  # set in open_spider
         if isinstance(item, RawPage):
-            outcome, reason = self._store(item)
-            record(stats, outcome, reason)
+            page = FetchedPage.of(item)
+            extracted = await self.pool.extract((page, self.rules, self.registry))
+            work = partial(store_step, source_key=self.rules.key, page=page, extracted=extracted)
+            await self.writer.put(work, partial(self._stored, page.url))
         elif isinstance(item, NotModified):
-            record(stats, *self._not_modified(item))
+            await self.writer.put(partial(_not_modified, item.url, self.clock()), self._counted)
         elif isinstance(item, PageFailure):
-            record(stats, "failed", f"listing: {item.reason}" if item.listing else item.reason)
+            reason = f"listing: {item.reason}" if item.listing else item.reason
+            self._counted(PageOutcome("failed", reason, None))
         return item
 
-    def _not_modified(self, item: NotModified) -> tuple[Outcome, str | None]:
-        """A 304: the stored page and article were seen now, so feeds dating them earlier
-        no longer look like changes."""
-        assert self.engine is not None  # set in open_spider
-        try:
-            with session_scope(self.engine) as session:
-                mark_not_modified(session, item.url, self.clock())
-        except Exception as exc:  # a database error on one page must not end the crawl
-            logger.error("marking %s seen failed: %r", item.url, exc)
-            return "failed", f"store error: {type(exc).__name__}"
-        return "unchanged", None
-
-    def _store(self, item: RawPage) -> tuple[Outcome, str | None]:
-        assert self.engine is not None and self.rules is not None  # set in open_spider
-        page = FetchedPage.of(item)
-        try:
-            with session_scope(self.engine) as session:
-                result = process_page(session, page, self.rules, self.registry)
-        except Exception as exc:  # a database error on one page must not end the crawl
-            logger.error("storing %s failed: %r", item.url, exc)
-            return "failed", f"store error: {type(exc).__name__}"
+    def _stored(self, url: str, result: PageOutcome) -> None:
         add_time(self.crawler.stats, "extract", result.extract_seconds)
         add_time(self.crawler.stats, "store", result.store_seconds)
         if result.outcome in ("dropped", "failed"):
-            logger.info("%s %s: %s", result.outcome, item.url, result.reason)
-        return result.outcome, result.reason
+            logger.info("%s %s: %s", result.outcome, url, result.reason)
+        self._counted(result)
+
+    def _counted(self, result: PageOutcome) -> None:
+        record(self.crawler.stats, result.outcome, result.reason)
+
+
+def _not_modified(url: str, seen_at: datetime, session: Session) -> PageOutcome:
+    """A 304: the stored page and article were seen now, so feeds dating them earlier no
+    longer look like changes."""
+    mark_not_modified(session, url, seen_at)
+    return PageOutcome("unchanged", None, None)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 from importlib.metadata import PackageNotFoundError, version
 
+from pipelines.concurrency import DEFAULT_LIMITS, default_workers
 from pipelines.lease import DEFAULT_HEARTBEAT_SECONDS, DEFAULT_LEASE_SECONDS
 from spiders.schedules import default_time_limit
 from storage.database import database_url
@@ -37,6 +38,9 @@ CONCURRENT_REQUESTS = 16
 CONCURRENT_REQUESTS_PER_DOMAIN = 2
 DOWNLOAD_TIMEOUT = 30
 DOWNLOAD_MAXSIZE = 32 * 1024 * 1024
+# An article is a redirect or two away from its listed URL (http → https, old slug → new);
+# a longer chain is a trap or a broken site, counted as failed "too many redirects".
+REDIRECT_MAX_TIMES = 10
 RETRY_TIMES = 2
 COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False
@@ -55,6 +59,12 @@ SYNDICATE_UNTIL = None
 # run's counts so far. A lease whose holder stops renewing is taken over after this long.
 SYNDICATE_LEASE_SECONDS = DEFAULT_LEASE_SECONDS
 SYNDICATE_HEARTBEAT_SECONDS = DEFAULT_HEARTBEAT_SECONDS
+# Extraction runs in this many worker processes while Scrapy keeps fetching (one per core;
+# 0 = in the crawl process). Storage writes a batch per this many pages or seconds, whichever
+# comes first; a page is counted once its batch is committed (docs/operations.md).
+SYNDICATE_EXTRACT_WORKERS = default_workers()
+SYNDICATE_STORE_BATCH_PAGES = DEFAULT_LIMITS.pages
+SYNDICATE_STORE_BATCH_SECONDS = DEFAULT_LIMITS.seconds
 # How long one crawl may run before it is stopped and recorded as "stopped" (a source's
 # [crawl] time_limit overrides it): $SYNDICATE_TIME_LIMIT, like "45m" or "2h".
 CLOSESPIDER_TIMEOUT = default_time_limit()
@@ -80,6 +90,7 @@ ITEM_PIPELINES = {
 }
 EXTENSIONS = {
     "pipelines.runs.CrawlRunRecorder": 500,
+    "pipelines.dropped.DroppedRequests": 510,  # requests the scheduler drops still get an outcome
     "scrapy.extensions.remote_control.RemoteControl": None,  # no listening port on crawl hosts
 }
 
@@ -87,7 +98,12 @@ TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 FEED_EXPORT_ENCODING = "utf-8"
 
 if SYNDICATE_REDIS_URL:  # share the request queue and seen-URLs filter between crawl processes
-    SCHEDULER = "scrapy_redis.scheduler.Scheduler"
+    SCHEDULER = "pipelines.redis_scheduler.RedisScheduler"  # a lost Redis fails the run
     DUPEFILTER_CLASS = "scrapy_redis.dupefilter.RFPDupeFilter"
     SCHEDULER_PERSIST = False
     REDIS_URL = SYNDICATE_REDIS_URL
+    # A source's delay and concurrency hold across every process together (docs/distributed.md).
+    DOWNLOADER_MIDDLEWARES = {
+        **DOWNLOADER_MIDDLEWARES,
+        "pipelines.redis_limits.GlobalPolitenessMiddleware": 950,
+    }

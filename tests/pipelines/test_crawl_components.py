@@ -146,13 +146,17 @@ def stored_once(spider: SourceSpider, db: str) -> StorePipeline:
     body = read_page_file(EL_COMERCIO_PAGE)
     headers = {"Content-Type": "text/html; charset=utf-8", "ETag": '"v1"'}
     page = RawPage("elcomercio", ARTICLE, ARTICLE, 200, headers, body, FETCHED)
-    pipeline.process_item(page)
-    pipeline.process_item(page)
     index = b"<html><head><title>Portada</title></head><body><p>Hola.</p></body></html>"
     home = "https://elcomercio.pe/otra-noticia/"
-    pipeline.process_item(RawPage("elcomercio", home, home, 200, headers, index, FETCHED))
-    pipeline.process_item(PageFailure("elcomercio", "https://elcomercio.pe/x-noticia/", "HTTP 500"))
-    pipeline.close_spider()
+    broken = PageFailure("elcomercio", "https://elcomercio.pe/x-noticia/", "HTTP 500")
+    items = [page, page, RawPage("elcomercio", home, home, 200, headers, index, FETCHED), broken]
+
+    async def crawl() -> None:  # one item after the other, as Scrapy awaits process_item
+        for item in items:
+            await pipeline.process_item(item)
+        await pipeline.close_spider()
+
+    asyncio.run(crawl())
     return pipeline
 
 

@@ -3,6 +3,7 @@ next crawl does not refetch an article a feed dated between the two fetches."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 
 import pytest
@@ -66,8 +67,12 @@ def test_a_304_in_a_crawl_stops_the_next_crawl_refetching(engine: Engine, db_url
     pipeline = StorePipeline.from_crawler(spider.crawler)
     pipeline.clock = lambda: T0 + timedelta(days=2)
     pipeline.open_spider()
-    pipeline.process_item(NotModified("elcomercio", url))
-    pipeline.close_spider()
+
+    async def crawl() -> None:
+        await pipeline.process_item(NotModified("elcomercio", url))
+        await pipeline.close_spider()
+
+    asyncio.run(crawl())
     assert spider.crawler.stats.get_value("syndicate/unchanged") == 1
     assert seen(engine) == (T0 + timedelta(days=2), T0 + timedelta(days=2))
     # The feed dated the article after the first fetch but before the 304: nothing new.
