@@ -22,20 +22,14 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
-from extractors.source_rules import SourceRules
 from pipelines.backfill import Report, ingest_pages
 from storage.database import make_engine, upgrade
 from storage.records import FetchedPage
 from tests.support.databases import postgres_schema
 from tests.support.pagegen import numbered_page
+from tests.support.sources import ELCOMERCIO
 
-RULES = SourceRules(
-    key="elcomercio",
-    name="El Comercio",
-    homepage="https://elcomercio.pe/",
-    language="es",
-    timezone="America/Lima",
-)
+RULES = ELCOMERCIO  # the shared sample source (tests/support/sources.py)
 T0 = datetime(2026, 11, 1, 12, 0, tzinfo=UTC)
 
 

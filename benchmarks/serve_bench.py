@@ -42,21 +42,15 @@ from rich.console import Console
 from rich.table import Table
 
 from extractors.article import Article
-from extractors.source_rules import SourceRules
 from storage.database import make_engine, session_scope, upgrade
 from storage.reading import ArticleFilters, articles_page
 from storage.repository import ensure_source, upsert_article
 from tests.support.databases import postgres_schema
 from tests.support.pagegen import WORDS, paragraphs, url_of
+from tests.support.sources import ELCOMERCIO
 
 BIN = Path(sys.executable).parent
-RULES = SourceRules(
-    key="elcomercio",
-    name="El Comercio",
-    homepage="https://elcomercio.pe/",
-    language="es",
-    timezone="America/Lima",
-)
+RULES = ELCOMERCIO  # the shared sample source (tests/support/sources.py)
 T0 = datetime(2026, 1, 1, 12, 0, tzinfo=UTC)
 TOPICS = 100  # topic words temaN: one article in TOPICS has each
 BATCH = 500  # articles per transaction while building

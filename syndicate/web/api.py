@@ -14,7 +14,13 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request, Response
 from sqlalchemy.orm import Session
 
-from storage.reading import StoredArticle, article_by_id, article_versions, articles_page
+from storage.reading import (
+    StoredArticle,
+    VersionRecord,
+    article_by_id,
+    article_versions,
+    articles_page,
+)
 from syndicate.web import documents, params
 from syndicate.web.caching import cached, newest
 from syndicate.web.db import read
@@ -78,11 +84,7 @@ def list_articles(
     responses=refusals(304, 400, 404),
 )
 def one_article(request: Request, article_id: params.ArticleId) -> Response:
-    stored, versions = read(
-        request, lambda s: (article_by_id(s, article_id), article_versions(s, article_id))
-    )
-    if stored is None:
-        raise WebError(404, f"unknown article {article_id}")
+    stored, versions = with_versions(request, article_id)
     document = article_json(stored) | {"versions": [version_json(v, full=False) for v in versions]}
     return cached(request, body(document), JSON, stored.updated_at)
 
@@ -94,14 +96,20 @@ def one_article(request: Request, article_id: params.ArticleId) -> Response:
     responses=refusals(304, 400, 404),
 )
 def versions_of(request: Request, article_id: params.ArticleId) -> Response:
+    stored, versions = with_versions(request, article_id)
+    document: dict[str, Any] = {"id": article_id, "version": stored.version}
+    document["versions"] = [version_json(v, full=True) for v in versions]
+    return cached(request, body(document), JSON, stored.updated_at)
+
+
+def with_versions(request: Request, article_id: int) -> tuple[StoredArticle, list[VersionRecord]]:
+    """The article and its earlier versions, or a 404 naming the id."""
     stored, versions = read(
         request, lambda s: (article_by_id(s, article_id), article_versions(s, article_id))
     )
     if stored is None:
         raise WebError(404, f"unknown article {article_id}")
-    document: dict[str, Any] = {"id": article_id, "version": stored.version}
-    document["versions"] = [version_json(v, full=True) for v in versions]
-    return cached(request, body(document), JSON, stored.updated_at)
+    return stored, versions
 
 
 @router.get(
