@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session
 
 from pipelines.concurrency import BatchLimits
 from pipelines.processing import PageOutcome
+from pipelines.run_status import DATABASE_LOST
 from storage.database import session_scope
 from storage.errors import database_reason
 
@@ -44,12 +45,24 @@ def write_batch(engine: Engine, works: Sequence[Work]) -> list[PageOutcome]:
         with session_scope(engine) as session:
             return [_in_savepoint(session, work) for work in works]
     except exc.SQLAlchemyError as error:  # BEGIN or COMMIT failed: the batch wrote nothing
+        if not database_answers(engine):  # no use retrying page by page: the crawl stops
+            return [PageOutcome("failed", DATABASE_LOST, None)] * len(works)
         if len(works) == 1:
             return [PageOutcome("failed", _reason(error), None)]
         logger.warning(
             "a batch of %d pages failed (%r): writing them one by one", len(works), error
         )
         return [write_batch(engine, [work])[0] for work in works]
+
+
+def database_answers(engine: Engine) -> bool:
+    """Whether the database takes a new connection and a `SELECT 1` now."""
+    try:
+        with engine.connect() as connection:
+            connection.exec_driver_sql("SELECT 1")
+    except exc.SQLAlchemyError:
+        return False
+    return True
 
 
 def _in_savepoint(session: Session, work: Work) -> PageOutcome:

@@ -16,6 +16,7 @@ from storage.runs import COUNT_KEYS, outcome_keys
 PREFIX = "syndicate/"
 FAILURE_PREFIX = "syndicate/failures/"
 SKIP_KEY = "skipped: "  # how skips appear among a run's failures by reason
+WAITING_STAT = "syndicate/store/waiting"  # pages handed to the storage writer, not yet counted
 
 
 def record(stats: Any, outcome: Outcome, reason: str | None = None) -> None:

@@ -14,6 +14,14 @@ BUSY = "busy"
 # went away mid-crawl; the run failed, and the reason says so as it is.
 REDIS_PREFIX = "redis: "
 REDIS_LOST = REDIS_PREFIX + "connection lost"
+# The database stopped answering mid-crawl (pipelines/batch_store.py): the crawl stops, as
+# for Redis; its run can be marked failed only if the database is back by the crawl's end.
+DATABASE_PREFIX = "database: "
+DATABASE_LOST = DATABASE_PREFIX + "connection lost"
+LOST_SERVICE = (REDIS_PREFIX, DATABASE_PREFIX)
+# Workers (docs/distributed.md) that died holding requests of the run, as "host pid" each:
+# what they held is not fetched by this run, so it cannot be called finished.
+WORKERS_LOST_STAT = "syndicate/workers_lost"
 
 _STOPPED = {
     "shutdown": "stopped by a signal (SIGTERM or SIGINT)",
@@ -21,19 +29,31 @@ _STOPPED = {
 }
 
 
-def run_ending(close_reason: str, stats: dict[str, Any]) -> tuple[str, str | None]:
-    """(status, reason): `finished` only when the crawl ran to its end and fetched something."""
+def run_ending(
+    close_reason: str, stats: dict[str, Any], *, others: int = 0
+) -> tuple[str, str | None]:
+    """(status, reason): `finished` only when the crawl ran to its end and fetched something.
+    `others` is the pages other processes of the run counted (workers, docs/distributed.md)."""
     if close_reason in _STOPPED:
         return "stopped", _STOPPED[close_reason]
     if close_reason == LEASE_LOST:
         return "failed", "another crawl took over the source's lease (heartbeats failed)"
     if close_reason != "finished":
-        redis_lost = close_reason.startswith(REDIS_PREFIX)  # its own words say it all
-        return "failed", close_reason if redis_lost else f"the crawl closed early: {close_reason}"
+        lost = close_reason.startswith(LOST_SERVICE)  # its own words say it all
+        return "failed", close_reason if lost else f"the crawl closed early: {close_reason}"
+    return _ran_to_its_end(stats, others)
+
+
+def _ran_to_its_end(stats: dict[str, Any], others: int) -> tuple[str, str | None]:
+    """A crawl that closed as "finished": did it fetch anything, and did every worker finish?"""
     fetched = int(stats.get(LISTINGS_FETCHED, 0))
     failed = int(stats.get(LISTINGS_FAILED, 0))
-    if fetched == 0 and failed:
+    if fetched == 0 and failed and not others:
         return "failed", f"every listing failed ({failed}): nothing could be discovered"
-    if fetched == 0 and not stats.get("downloader/response_count"):
+    if fetched == 0 and not stats.get("downloader/response_count") and not others:
         return "failed", "nothing could be fetched"
+    if lost := stats.get(WORKERS_LOST_STAT):
+        return "failed", (
+            f"worker {', '.join(lost)} died holding requests: the next run fetches what it held"
+        )
     return "finished", None

@@ -19,6 +19,7 @@ from functools import partial
 from typing import Any
 
 from scrapy.crawler import Crawler
+from scrapy.utils.defer import deferred_from_coro
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
@@ -27,8 +28,9 @@ from pipelines.batch_store import BatchWriter
 from pipelines.concurrency import DEFAULT_LIMITS, BatchLimits, default_workers
 from pipelines.database import configured_url, open_database
 from pipelines.extraction_pool import ExtractionPool, acquire_shared, release_shared
-from pipelines.outcomes import add_time, record
+from pipelines.outcomes import WAITING_STAT, add_time, record
 from pipelines.processing import PageOutcome, store_step
+from pipelines.run_status import DATABASE_LOST
 from spiders.items import NotModified, PageFailure, RawPage
 from spiders.registry import load_catalog
 from storage.records import FetchedPage
@@ -58,6 +60,7 @@ class StorePipeline:
         self.registry: PublisherRegistry | None = None
         self.pool: ExtractionPool | None = None
         self.writer: BatchWriter | None = None
+        self.stopping = False  # the database was lost: the crawl is closing
         self.clock: Callable[[], datetime] = lambda: datetime.now(UTC)  # tests pin it
 
     @classmethod
@@ -89,15 +92,26 @@ class StorePipeline:
             page = FetchedPage.of(item)
             extracted = await self.pool.extract((page, self.rules, self.registry))
             work = partial(store_step, source_key=self.rules.key, page=page, extracted=extracted)
+            self._waiting(1)
             await self.writer.put(work, partial(self._stored, page.url))
         elif isinstance(item, NotModified):
-            await self.writer.put(partial(_not_modified, item.url, self.clock()), self._counted)
+            self._waiting(1)
+            await self.writer.put(partial(_not_modified, item.url, self.clock()), self._written)
         elif isinstance(item, PageFailure):
             reason = f"listing: {item.reason}" if item.listing else item.reason
             self._counted(PageOutcome("failed", reason, None))
         return item
 
+    def _waiting(self, change: int) -> None:
+        """Pages handed to the writer and not yet counted: a worker is not idle before 0."""
+        self.crawler.stats.inc_value(WAITING_STAT, change)
+
+    def _written(self, result: PageOutcome) -> None:
+        self._waiting(-1)
+        self._counted(result)
+
     def _stored(self, url: str, result: PageOutcome) -> None:
+        self._waiting(-1)
         add_time(self.crawler.stats, "extract", result.extract_seconds)
         add_time(self.crawler.stats, "store", result.store_seconds)
         if result.outcome in ("dropped", "failed"):
@@ -106,6 +120,11 @@ class StorePipeline:
 
     def _counted(self, result: PageOutcome) -> None:
         record(self.crawler.stats, result.outcome, result.reason)
+        if result.reason == DATABASE_LOST and not self.stopping:
+            self.stopping = True  # pages still in flight fail the same way, counted
+            logger.error("%s: stopping the crawl", DATABASE_LOST)
+            if self.crawler.engine is not None:
+                deferred_from_coro(self.crawler.engine.close_spider_async(reason=DATABASE_LOST))
 
 
 def _not_modified(url: str, seen_at: datetime, session: Session) -> PageOutcome:

@@ -56,6 +56,8 @@ class SourceSpider(scrapy.Spider):
         return (date.fromisoformat(since) if since else None), end
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
+        if getattr(self, "join_run", None) is not None:
+            return  # a worker (`syndicate worker`): the run's owner discovers, into the queue
         discovery = self.config.discovery
         since, until = self.date_range()
         for url in discovery.feeds:

@@ -95,6 +95,57 @@ def finish_run(
     _write_counts(run, counts, failures)
 
 
+def add_to_run(
+    session: Session,
+    run_id: int,
+    *,
+    now: datetime,
+    counts: Mapping[str, int],
+    failures: Mapping[str, int],
+    discovered: int = 0,
+) -> int:
+    """Add one process's counts since its last write to the run: the crawl that owns a run
+    and the workers that join it (docs/distributed.md) each add their own share, so the
+    one row counts every page once. The row is locked while it is read and written.
+    Returns the run's `pages` now, every process's together."""
+    unknown = set(counts) - set(COUNT_KEYS)
+    if unknown:
+        raise ValueError(f"unknown count keys {sorted(unknown)}; expected {list(COUNT_KEYS)}")
+    run = session.get(CrawlRun, run_id, with_for_update=True)
+    if run is None:
+        raise ValueError(f"no crawl run with id {run_id}")
+    for key in COUNT_KEYS:
+        setattr(run, key, int(getattr(run, key) or 0) + int(counts.get(key, 0)))
+    merged = dict(run.failures or {})
+    for reason, n in failures.items():
+        merged[str(reason)] = int(merged.get(str(reason), 0)) + int(n)
+    run.failures = merged
+    if discovered or run.discovered is not None:
+        run.discovered = int(run.discovered or 0) + discovered
+    if run.status == "running":
+        run.heartbeat_at = now
+    return int(run.pages)
+
+
+def end_run(
+    session: Session, run_id: int, *, finished_at: datetime, status: str, reason: str | None
+) -> None:
+    """Record how a run ended, leaving its counts as its processes added them."""
+    if status not in RUN_STATUSES:
+        raise ValueError(f"unknown run status {status!r}; expected one of {RUN_STATUSES}")
+    run = _running(session, run_id)
+    run.finished_at = finished_at
+    run.heartbeat_at = finished_at
+    run.status = status
+    run.reason = reason
+
+
+def run_status(session: Session, run_id: int) -> str | None:
+    """The run's status now, or None when there is no such run."""
+    run = session.get(CrawlRun, run_id)
+    return run.status if run is not None else None
+
+
 def abandon_dead_runs(
     session: Session,
     *,

@@ -21,6 +21,7 @@ from syndicate.commands import (
     serve_cmd,
     sources_cmd,
     status_cmd,
+    worker_cmd,
 )
 
 app = typer.Typer(
@@ -40,6 +41,7 @@ ingest_cmd.register(app)
 schedule_cmd.register(app)
 serve_cmd.register(app)
 export_cmd.register(app)
+worker_cmd.register(app)
 
 
 def main() -> None:

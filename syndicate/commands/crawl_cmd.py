@@ -60,12 +60,7 @@ def crawl(
     chosen = _chosen_keys(keys or [], all_sources)
     url = usable_database(db)
     settings = crawl_settings(database=url, limit=limit, since=_since(since), refresh=refresh)
-    settings.set("LOG_LEVEL", "INFO" if verbose else "WARNING", priority="cmdline")
-    for item in setting or []:
-        name, sep, value = item.partition("=")
-        if not sep:
-            fail("crawl", f"--set {item!r}: expected NAME=VALUE")
-        settings.set(name, value, priority="cmdline")
+    apply_options("crawl", settings, verbose=verbose, setting=setting)
     check_redis("crawl", settings.get("SYNDICATE_REDIS_URL"))
     busy = _wait_until_free(url, chosen) if wait else _busy(url, chosen)
     for info in busy:
@@ -82,6 +77,7 @@ class CrawlOutcome:
     source: str
     run_id: int | None
     busy: str | None
+    unrecorded: bool = False  # the database was gone when the run ended
 
 
 def run_crawls(settings: Settings, keys: list[str]) -> list[CrawlOutcome]:
@@ -104,11 +100,16 @@ def run_crawls(settings: Settings, keys: list[str]) -> list[CrawlOutcome]:
 
 
 def _outcome(key: str, crawler: Crawler) -> CrawlOutcome:
-    from pipelines.runs import BUSY_STAT, RUN_ID_STAT
+    from pipelines.runs import BUSY_STAT, RUN_ID_STAT, UNRECORDED_STAT
 
     stats = crawler.stats.get_stats() if crawler.stats is not None else {}
     run_id = stats.get(RUN_ID_STAT)
-    return CrawlOutcome(key, int(run_id) if run_id is not None else None, stats.get(BUSY_STAT))
+    return CrawlOutcome(
+        key,
+        int(run_id) if run_id is not None else None,
+        stats.get(BUSY_STAT),
+        unrecorded=bool(stats.get(UNRECORDED_STAT)),
+    )
 
 
 def crawl_settings(*, database: str, limit: int, since: date | None, refresh: bool) -> Settings:
@@ -128,6 +129,18 @@ def crawl_settings(*, database: str, limit: int, since: date | None, refresh: bo
     }
     settings.setdict(overrides, priority="cmdline")
     return settings
+
+
+def apply_options(
+    command: str, settings: Settings, *, verbose: bool, setting: list[str] | None
+) -> None:
+    """--verbose and every --set NAME=VALUE onto the crawl settings (exit 2 on a bad one)."""
+    settings.set("LOG_LEVEL", "INFO" if verbose else "WARNING", priority="cmdline")
+    for item in setting or []:
+        name, sep, value = item.partition("=")
+        if not sep:
+            fail(command, f"--set {item!r}: expected NAME=VALUE")
+        settings.set(name, value, priority="cmdline")
 
 
 def _busy(url: str, keys: list[str]) -> list[LeaseInfo]:
@@ -202,17 +215,37 @@ def usable_database(cli_value: str | None, command: str = "crawl") -> str:
 
 def report(url: str, outcomes: list[CrawlOutcome], *, busy: bool = False) -> int:
     """One line per crawl from the run it created; the exit code they add up to."""
+    from sqlalchemy.exc import SQLAlchemyError
+
     from storage.database import make_engine, session_scope
 
+    if any(outcome.unrecorded for outcome in outcomes):
+        return _database_lost(outcomes)
     engine = make_engine(url)
     try:
         with session_scope(engine) as session:
             codes = [_report_one(session, outcome) for outcome in outcomes]
+    except SQLAlchemyError:
+        return _database_lost(outcomes)
     finally:
         engine.dispose()
     if EXIT_FAILED in codes:
         return EXIT_FAILED
     return EXIT_BUSY if busy or EXIT_BUSY in codes else 0
+
+
+def _database_lost(outcomes: list[CrawlOutcome]) -> int:
+    """The database went away: say which runs could not be recorded (exit 1)."""
+    from pipelines.run_status import DATABASE_LOST
+
+    for outcome in outcomes:
+        if outcome.run_id is not None:
+            typer.echo(
+                f"{outcome.source}: run {outcome.run_id} failed ({DATABASE_LOST}): its record "
+                "could not be written; the next crawl of the source marks it abandoned",
+                err=True,
+            )
+    return EXIT_FAILED
 
 
 def _report_one(session: Session, outcome: CrawlOutcome) -> int:

@@ -173,3 +173,42 @@ def test_a_lease_that_cannot_be_taken_stops_the_crawl_without_a_run(
     assert closed.value.reason == "lease error"
     recorder.spider_closed(spider, "lease error")
     assert runs(db_url) == []
+
+
+def test_a_worker_adds_its_share_to_the_owners_run_and_leaves_its_ending_to_the_owner(
+    db_url: str,
+) -> None:
+    owner, owner_spider = recorder_for(db_url)
+    owner.spider_opened(owner_spider)
+    worker, _ = recorder_for(db_url)
+    worker_spider = worker.crawler.spidercls.from_crawler(worker.crawler, join_run=owner.run_id)
+    worker.spider_opened(worker_spider)  # no lease taken: the owner holds it
+    assert worker.run_id == owner.run_id and not worker.owner
+    for stats in (owner.crawler.stats, worker.crawler.stats):
+        stats.inc_value(LISTINGS_FETCHED)
+        record(stats, "new")
+    record(worker.crawler.stats, "failed", "HTTP 500")
+    worker.beat()
+    worker.beat()  # a second beat adds nothing more
+    record(worker.crawler.stats, "new")
+    assert worker.write_counts()
+    worker.spider_closed(worker_spider, "finished")
+    assert runs(db_url)[0].status == "running"  # a worker leaving does not end the run
+    owner.spider_closed(owner_spider, "finished")
+    (run,) = runs(db_url)
+    assert (run.status, run.counts["pages"], run.counts["new"]) == ("finished", 4, 3)
+    assert run.failures == {"HTTP 500": 1}
+
+
+def test_a_worker_does_not_join_a_run_that_is_over(db_url: str) -> None:
+    owner, owner_spider = recorder_for(db_url)
+    owner.spider_opened(owner_spider)
+    owner.crawler.stats.inc_value(LISTINGS_FETCHED)
+    owner.spider_closed(owner_spider, "finished")
+    worker, _ = recorder_for(db_url)
+    late = worker.crawler.spidercls.from_crawler(worker.crawler, join_run=owner.run_id)
+    with pytest.raises(CloseSpider):
+        worker.spider_opened(late)
+    worker.spider_closed(late, "run over")  # as Scrapy closes it
+    assert worker.run_id is None
+    assert [run.status for run in runs(db_url)] == ["finished"]
