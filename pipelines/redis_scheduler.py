@@ -32,6 +32,7 @@ from scrapy import Request, signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DontCloseSpider
 from scrapy.utils.asyncio import create_looping_call
+from scrapy_redis import connection
 from scrapy_redis.scheduler import Scheduler
 
 from pipelines.outcomes import WAITING_STAT
@@ -44,7 +45,7 @@ from pipelines.run_board import (
     TTL_SETTING,
     RunBoard,
 )
-from pipelines.run_status import WORKERS_LOST_STAT
+from pipelines.run_status import REDIS_UNREACHABLE, WORKERS_LOST_STAT
 from pipelines.runs import JOINED_STAT, RUN_ID_STAT, CrawlRunRecorder
 
 logger = logging.getLogger(__name__)
@@ -59,9 +60,19 @@ class RedisScheduler(Scheduler):  # type: ignore[misc]  # scrapy-redis ships no 
     holding = False  # a worker that entered the run's holders and has not left
     refresher: Any = None
 
+    unreachable: str | None = None  # why Redis could not be used when the crawl started
+
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> RedisScheduler:
-        scheduler: RedisScheduler = super().from_crawler(crawler)
+        try:
+            scheduler: RedisScheduler = super().from_crawler(crawler)
+        except CONNECTION_ERRORS as error:
+            # `scrapy crawl` and scrapyd get here without `syndicate crawl`'s check first:
+            # one line and a failed run instead of Scrapy's tracebacks.
+            logger.error("cannot use Redis: %s", reason_of(error))
+            scheduler = cls(server=connection.from_settings(crawler.settings))
+            scheduler.stats = crawler.stats
+            scheduler.unreachable = reason_of(error)
         scheduler.crawler = crawler
         settings = crawler.settings
         ttl = settings.getfloat(TTL_SETTING, DEFAULT_TTL_SECONDS) or DEFAULT_TTL_SECONDS
@@ -73,6 +84,9 @@ class RedisScheduler(Scheduler):  # type: ignore[misc]  # scrapy-redis ships no 
         return scheduler
 
     def open(self, spider: Any) -> Any:
+        if self.unreachable is not None:
+            self.spider = spider
+            return None
         opened = super().open(spider)
         assert self.board is not None
         self.refresher = create_looping_call(self._refresh)
@@ -105,6 +119,8 @@ class RedisScheduler(Scheduler):  # type: ignore[misc]  # scrapy-redis ships no 
         self._board().publish(self.spider.name, run)
 
     def enqueue_request(self, request: Request) -> bool:
+        if self.unreachable is not None:
+            return True  # the crawl is stopping (next_request)
         try:
             self._start_run()
             return bool(super().enqueue_request(request))
@@ -115,6 +131,10 @@ class RedisScheduler(Scheduler):  # type: ignore[misc]  # scrapy-redis ships no 
             return True
 
     def next_request(self) -> Request | None:
+        if self.unreachable is not None:
+            assert self.crawler is not None
+            stop_for_redis(self.crawler, self.unreachable, REDIS_UNREACHABLE)
+            return None
         try:
             self._start_run()
             self._hold()
@@ -125,6 +145,8 @@ class RedisScheduler(Scheduler):  # type: ignore[misc]  # scrapy-redis ships no 
         return request
 
     def has_pending_requests(self) -> bool:
+        if self.unreachable is not None:
+            return False
         try:
             return bool(super().has_pending_requests())
         except CONNECTION_ERRORS as error:
@@ -141,6 +163,8 @@ class RedisScheduler(Scheduler):  # type: ignore[misc]  # scrapy-redis ships no 
     def spider_idle(self, spider: Any) -> None:
         """The owner waits for live holders; a worker writes its counts, leaves the holders,
         and stays as long as its run lives."""
+        if self.unreachable is not None:
+            return
         try:
             if (run := self._owned_run()) is not None:
                 self._owner_idle(run)
@@ -173,6 +197,8 @@ class RedisScheduler(Scheduler):  # type: ignore[misc]  # scrapy-redis ships no 
     def close(self, reason: str) -> Any:
         if self.refresher is not None and self.refresher.running:
             self.refresher.stop()
+        if self.unreachable is not None:
+            return None
         try:
             if (run := self._joined_run()) is not None and self.holding:
                 self._board().release(self.spider.name, run, self.token)

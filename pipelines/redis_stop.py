@@ -20,12 +20,16 @@ logger = logging.getLogger(__name__)
 STOPPED_STAT = "syndicate/redis/lost"
 
 
-def stop_for_redis(crawler: Crawler, error: BaseException) -> None:
-    """Close the crawler's spider with REDIS_LOST (the first call only; later ones are no-ops)."""
+def stop_for_redis(
+    crawler: Crawler, error: BaseException | str, close_reason: str = REDIS_LOST
+) -> None:
+    """Close the crawler's spider with `close_reason` (the first call only; later ones are
+    no-ops)."""
     stats = crawler.stats
     if stats is None or stats.get_value(STOPPED_STAT):
         return
-    stats.set_value(STOPPED_STAT, reason_of(error))
-    logger.error("%s (%s): stopping the crawl", REDIS_LOST, reason_of(error))
+    why = error if isinstance(error, str) else reason_of(error)
+    stats.set_value(STOPPED_STAT, why)
+    logger.error("%s (%s): stopping the crawl", close_reason, why)
     if crawler.engine is not None:
-        deferred_from_coro(crawler.engine.close_spider_async(reason=REDIS_LOST))
+        deferred_from_coro(crawler.engine.close_spider_async(reason=close_reason))

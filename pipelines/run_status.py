@@ -14,6 +14,7 @@ BUSY = "busy"
 # went away mid-crawl; the run failed, and the reason says so as it is.
 REDIS_PREFIX = "redis: "
 REDIS_LOST = REDIS_PREFIX + "connection lost"
+REDIS_UNREACHABLE = REDIS_PREFIX + "unreachable"  # at the start of `scrapy crawl` or scrapyd
 # The database stopped answering mid-crawl (pipelines/batch_store.py): the crawl stops, as
 # for Redis; its run can be marked failed only if the database is back by the crawl's end.
 DATABASE_PREFIX = "database: "

@@ -167,3 +167,32 @@ def test_a_crawl_killed_with_9_is_recovered_by_the_next_run(
     killed, recovered = runs(db)
     assert (killed.status, recovered.status) == ("abandoned", "finished")
     assert f"run {recovered.id} finished" in out
+
+
+def test_scrapy_crawl_with_redis_down_fails_its_run_without_a_traceback(tmp_path: Path) -> None:
+    """`scrapy crawl` and scrapyd do not pass through `syndicate crawl`'s check first."""
+    port = unused_port()
+    sources = tmp_path / "sources"
+    write_source(sources, "http://127.0.0.1:9", "nowhere")
+    db = f"sqlite:///{tmp_path / 'scrapy.db'}"
+    env = {
+        **os.environ,
+        "SYNDICATE_SOURCES_DIR": str(sources),
+        "SYNDICATE_DATABASE_URL": db,
+        "SYNDICATE_REDIS_URL": f"redis://:hunter2@127.0.0.1:{port}/0",
+    }
+    scrapy = str(Path(sys.executable).parent / "scrapy")
+    done = subprocess.run(
+        [scrapy, "crawl", "nowhere", "-s", "LOG_LEVEL=WARNING"],
+        cwd=Path(__file__).parents[2],  # the repository root, where scrapy.cfg is
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert "Traceback" not in done.stderr, done.stderr[-3000:]
+    assert "hunter2" not in done.stderr
+    assert f"cannot use Redis: Error 111 connecting to 127.0.0.1:{port}." in done.stderr
+    (run,) = runs(db)
+    assert (run.status, run.reason) == ("failed", "redis: unreachable")
