@@ -31,7 +31,7 @@ from readability import Document
 
 from extractors import ExtractionError
 from extractors.decoding import decode_html
-from extractors.extract import extract
+from extractors.extraction import extract
 from tests.support.devset import (
     DevPage,
     ManifestError,

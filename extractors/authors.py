@@ -1,8 +1,9 @@
 """Author names from the page's signals, with the junk that CMSs put there filtered out.
 
 A byline is split into names at commas and at the page language's "and" ("A und B",
-"A og B"); "Last, First" stays whole. Labels ("By", "Von", "文●"), roles ("Staff Writer",
-"기자"), image credits, URL slugs, desk and outlet names and news agencies are not people.
+"A og B"); "Last, First" stays one name, in byline order ("Steve Gillman"). Labels ("By",
+"Von", "文●"), roles ("Staff Writer", "기자"), image credits, URL slugs, desk and outlet
+names and news agencies are not people.
 """
 
 from __future__ import annotations
@@ -50,7 +51,9 @@ _PREFIX = re.compile(
 # Roles written after the name ("Staff Writer", "기자", "· CBC News", "Updated …").
 _SUFFIX = re.compile(
     r"(?:\s*[,|·•/／]\s*|\s+)(?:staff writer|senior writer|staff reporter|reporter|correspondent|"
-    r"contributor|columnist|editor(?: at large)?|writer|ceo|founder|co-founder|president|redacci[oó]n|redakteur(?:in)?|"
+    r"contributor|columnist|editor(?: at large)?|writer|ceo|founder|co-founder|president|"
+    r"(?:special |senior |executive )?assistant|deputy|director|chief|officer|"
+    r"redacci[oó]n|redakteur(?:in)?|"
     r"updated|published|more stories by.*|see full bio|link copied|기자|특파원|記者|編集部)\b.*$"
     r"|\s*(?:기자|특파원|記者)$",
     re.IGNORECASE,
@@ -62,8 +65,11 @@ _PARENS = re.compile(r"\s*[(（][^)）]*[)）]")
 _BRACKETS = re.compile(r"^[\[《〈「(（]\s*|\s*[\]》〉」)）]$")
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)+$")
 _LAST_FIRST = re.compile(r"^[^\s,]+,\s*[^\s,]+$")
+# "Gillman, Steve" (parsely, library catalogues): one person, written "Steve Gillman" in bylines.
+_INVERTED = re.compile(r"^([A-Z][\w'-]*[a-z][\w'-]*),\s*([A-Z][\w'-]*[a-z][\w'-]*)$")
 _SEPARATORS = r",|;|\||&|/|／|、|，|\s[·•]\s"
 _DIGITS = re.compile(r"\d")
+_HANDLE = re.compile(r"^[a-z0-9._]+$")  # "mikecason": an account name
 # Where a byline turns into place and time: a lower-case "in", "on", "at", "am", "le", "el" …
 _TRAILER = re.compile(r"\s+(?:in|on|at|am|um|le|el|il|op|the)\b(?:\s.*)?$")
 # A month name ends a byline ("Laura Adkins December 28, 2016"), as does an "Updated:" label.
@@ -82,6 +88,9 @@ _LEAD_IN = re.compile(
     r"^(?:\S+\s+){1,4}(?:(?:[Ww]ritten|[Ee]dited|[Pp]osted|[Rr]eported)\s+by|by|von|por|par|"
     r"[|·•:]\s*(?:By|Von|Por|Par))\s+(?=\S)"
 )
+# One word, then a dot or bar, then a name of two words: the section ("Politik · Jochen
+# Bittner, Tina Hildebrandt"), as "Pete Evans · CBC News" is the person, then the outlet.
+_SECTION = re.compile(r"^[^\s·•|]+\s+[·•|]\s+(?=[^\s,]+\s+[^\s,]+)")
 _CAPS_TAIL = re.compile(r"(?:\s+[A-Z][A-Z&.'-]+){2,}$")
 # A person's or desk's name has at most this many words; more is a sentence, not a name.
 _MAX_NAME_WORDS = 6
@@ -114,9 +123,11 @@ def split_names(value: str, language: str | None = None) -> list[str]:
         return []
     value = _PARENS.sub(" ", _CREDIT.sub("", value)).strip()
     # A byline runs on into its date and place: "By A in Tech on 1 June 2019", "谢若含 2017-03-01".
-    value = _LEAD_IN.sub("", value)
+    value = _SECTION.sub("", _LEAD_IN.sub("", value))
     value = _MONTH_TAIL.sub("", value)
     value = _TRAILER.sub("", _DIGITS.split(value, maxsplit=1)[0]).strip()
+    if inverted := _INVERTED.match(value.strip()):
+        return [f"{inverted[2]} {inverted[1]}"]
     if _LAST_FIRST.match(value.strip()):
         return [value.strip()]
     words = (*CONJUNCTIONS.get((language or "en").split("-")[0].lower(), ()), "and")
@@ -155,7 +166,20 @@ def without_desks(names: list[str]) -> list[str]:
     Kept apart from `clean_authors`: a JSON-LD Person is the site's own word for who wrote the
     story, so a desk declared that way stays.
     """
-    return [n for n in names if not (_DESK_WORDS.search(n) or _CJK_DESK.search(n))]
+    people = [n for n in names if not (_DESK_WORDS.search(n) or _CJK_DESK.search(n))]
+    # One word in capitals beside a person ("John Patrick Pullen, TIME") is a masthead; alone
+    # ("KT") it is how the site signs its writer.
+    named = [n for n in people if not _capitals_word(n)]
+    return named or people
+
+
+def is_handle(name: str) -> bool:
+    """An account name ("mikecason"): the byline may spell the same person out."""
+    return bool(_HANDLE.match(name))
+
+
+def _capitals_word(name: str) -> bool:
+    return name.isupper() and len(name.split()) == 1
 
 
 def _clean_name(part: str) -> str:

@@ -27,10 +27,14 @@ _AUTHOR_CLASS = re.compile(r"(^|[\s_-])(author|autor|auteur|by)([\s_-]|$)", re.I
 _LEVELS = 4
 _SKIP_ANCESTORS = re.compile(r"comment|related|recommend|more-from|most-popular|trending", re.I)
 _SKIP_TAGS = {"figure", "figcaption", "nav", "blockquote"}
+_PAGE_TAGS = {"body", "html"}
 _HIDDEN_TAGS = {"time", "script", "style", "noscript", "svg", "button"}
 _MAX_CHARS = 120
 _MAX_PER_LEVEL = 6
 _CONTAINER_LEVELS = 2
+_NEAR_HEADLINE = 40  # elements after the <h1> where a bare "By …" line may stand
+_BY_LABEL = re.compile(r"^(?:by|von|por|par|door|di|av|af)\s+\S", re.IGNORECASE)
+_JOINERS = {"and", "und", "y", "e", "et", "en", "og", "och", "i", "de", "del", "van", "von", "da"}
 
 
 def visible_bylines(tree: lxml.html.HtmlElement) -> Iterator[list[str]]:
@@ -68,9 +72,11 @@ def _texts(nodes: list[lxml.html.HtmlElement]) -> list[str]:
         # Bylines of one article sit together; a later one elsewhere is another story's.
         if taken and not _is_below(node, _container(taken[0])):
             continue
-        taken.append(node)
         text = _text(node)
-        if text and len(text) <= _MAX_CHARS and text not in texts:
+        if not text:
+            continue  # an avatar's link: the name stands beside it, not below it
+        taken.append(node)
+        if len(text) <= _MAX_CHARS and text not in texts:
             texts.append(text)
         if len(texts) >= _MAX_PER_LEVEL:
             break
@@ -93,6 +99,8 @@ def _is_below(node: lxml.html.HtmlElement, ancestor: lxml.html.HtmlElement) -> b
 
 def _in_skipped_part(node: lxml.html.HtmlElement) -> bool:
     for parent in node.iterancestors():
+        if parent.tag in _PAGE_TAGS:
+            break  # the page's own classes are feature flags ("f_comment_nofollow_on")
         if parent.tag in _SKIP_TAGS:
             return True
         marks = f"{parent.get('class', '')} {parent.get('id', '')}"
@@ -105,8 +113,8 @@ def _text(node: lxml.html.HtmlElement) -> str:
     """Visible words, without dates (<time>), scripts and pictures' text."""
     parts: list[str] = []
     for sub in node.iter():
-        # Each author link is one name, even with nothing between two of them.
-        link = sub is not node and sub.tag == "a"
+        # Each author link (or itemprop="name") is one name, even with nothing between them.
+        link = sub is not node and (sub.tag == "a" or sub.get("itemprop") == "name")
         if isinstance(sub.tag, str) and sub.text and not _inside(sub, node):
             parts.append(f" , {sub.text}" if link else sub.text)
         if sub is not node and sub.tail and not _inside(sub.getparent(), node):
@@ -121,3 +129,42 @@ def _inside(node: lxml.html.HtmlElement | None, root: lxml.html.HtmlElement) -> 
             return True
         node = node.getparent()
     return False
+
+
+def headline_bylines(tree: lxml.html.HtmlElement) -> list[str]:
+    """Lines like "By Yomi Kazeem" just after the first <h1>, in markup no byline class
+    names (hashed classes): the innermost element whose whole text starts with the label."""
+    body = tree.find("body")
+    start = body.find(".//h1") if body is not None else None
+    if start is None:
+        return []
+    found: list[str] = []
+    for index, node in enumerate(_after(start)):
+        if index >= _NEAR_HEADLINE or len(found) >= _MAX_PER_LEVEL:
+            break
+        if node.tag in _HIDDEN_TAGS or node.tag in _SKIP_TAGS:
+            continue
+        text = " ".join(node.text_content().split())
+        inner = any(_names_line(" ".join(c.text_content().split())) for c in node)
+        if len(text) <= _MAX_CHARS and _names_line(text) and text not in found and not inner:
+            found.append(text)
+    return found
+
+
+def _names_line(text: str) -> bool:
+    """A label, then capitalised names only ("By JOSH HASKELL, DAVID CAPLAN and PATRICK
+    REEVELL"): "Por su parte, …" is a sentence."""
+    if not _BY_LABEL.match(text):
+        return False
+    words = [w.strip(",&;") for w in text.split()[1:]]
+    return all(not w or w[0].isupper() or w in _JOINERS for w in words)
+
+
+def _after(node: lxml.html.HtmlElement) -> Iterator[lxml.html.HtmlElement]:
+    """Elements after `node` in document order (its own descendants excluded)."""
+    for following in node.itersiblings():
+        if isinstance(following.tag, str):
+            yield from (n for n in following.iter() if isinstance(n.tag, str))
+    parent = node.getparent()
+    if parent is not None:
+        yield from _after(parent)

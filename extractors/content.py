@@ -10,7 +10,9 @@ from lxml import etree
 from trafilatura import bare_extraction
 
 from extractors.blocks import Block, blocks_from_tree
+from extractors.furniture import drop_furniture
 from extractors.source_rules import SourceRules
+from extractors.standfirst import find_standfirst, page_description, with_standfirst
 
 # Precision mode, then recall mode when precision keeps too little: precision wins on
 # the benchmark pages but occasionally drops a whole body (measured in benchmarks/).
@@ -29,6 +31,13 @@ def main_blocks(
         selected = _apply_selectors(tree, rules)
         if selected is not None:
             return _run(selected, url, favor_recall=True)
+    lead = find_standfirst(tree, page_description(tree))  # before trafilatura edits the tree
+    return with_standfirst(_generic_blocks(tree, url, reparse), lead)
+
+
+def _generic_blocks(
+    tree: lxml.html.HtmlElement, url: str, reparse: Callable[[], lxml.html.HtmlElement]
+) -> list[Block]:
     blocks = _run(tree, url, favor_precision=True)
     if sum(b.words for b in blocks) < _MIN_WORDS_PRECISION:
         fallback = _run(reparse(), url)
@@ -44,6 +53,7 @@ def _run(
     favor_precision: bool = False,
     favor_recall: bool = False,
 ) -> list[Block]:
+    drop_furniture(tree)
     document = bare_extraction(
         tree,
         url=url,

@@ -8,14 +8,17 @@ source is known), and relative values ("hace 2 horas") count back from the fetch
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime, timedelta, timezone, tzinfo
+from datetime import UTC, date, datetime, timedelta, timezone, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-import dateparser
 import htmldate
 import lxml.html
 
+from extractors.datelines import dateline_texts, day_of, without_label
+
 _ISO = re.compile(r"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?(Z|[+-]\d{2}:?\d{2})?$")
+# ISO 8601 basic format ("20180619T055000+0900"), which dateparser misreads.
+_ISO_BASIC = re.compile(r"^\d{8}T\d{4}(\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$")
 _ARC_TIME = re.compile(r"\b(\d{1,2})H(\d{2})\b")  # El Comercio writes 20H06
 _LEADING_WORDS = re.compile(
     r"^\s*(actualizado|publicado|updated|published|posted|last updated|fecha)\b\s*(el|on|at|:)?\s*",
@@ -26,6 +29,9 @@ _FIXED = re.compile(r"^([+-])(\d{2}):?(\d{2})$")
 _MIN_YEAR = 1990
 _CJK_DATE = re.compile(r"((?:19|20)\d{2})\s*[年년]\s*(\d{1,2})\s*[月월]\s*(\d{1,2})\s*[日일]")
 _LATEST_WITHOUT_FETCH = "2099-12-31"  # no fetch time: no bound from the clock either
+_MAX_OFFSET = timedelta(hours=14)  # UTC-12 to UTC+14
+_OFFSET_STEP = timedelta(minutes=15)  # every offset in use is whole quarter-hours
+_PROBE_ZONE = "+05:00"  # any zone but UTC: a value without an offset moves with it
 _MAX_AHEAD = timedelta(days=366)  # later than this after the fetch is not a publication date
 # Without a fetch time dateparser would fill in "now" from the clock: parse only values
 # that carry a full date themselves.
@@ -65,7 +71,8 @@ def parse_date(
         fetched_at = fetched_at.replace(tzinfo=UTC)
     tz = zone(timezone)
     text = value.strip()
-    parsed = _parse_iso(text) if _ISO.match(text) else _parse_free(text, language, tz, fetched_at)
+    iso_like = _ISO.match(text) or _ISO_BASIC.match(text)
+    parsed = _parse_iso(text) if iso_like else _parse_free(text, language, tz, fetched_at)
     if parsed is None:
         return None
     if parsed.tzinfo is None:
@@ -90,6 +97,9 @@ def _parse_free(
     settings: dict[str, object] = {"PREFER_DATES_FROM": "past", "STRICT_PARSING": False}
     if fetched_at is not None:
         settings["RELATIVE_BASE"] = fetched_at.astimezone(tz).replace(tzinfo=None)
+        # "2019" or "June 2019" (a <time> holding a release year) is no day: dateparser would
+        # fill the missing parts in from the fetch time.
+        settings["REQUIRE_PARTS"] = ["day", "month"]
     else:
         settings.update(_CLOCK_FREE)
     if language and language.split("-")[0].lower() in {"es", "pt", "fr", "it", "de"}:
@@ -98,6 +108,8 @@ def _parse_free(
     languages = list(
         dict.fromkeys([language.split("-")[0].lower() if language else "en", "en", "es"])
     )
+    import dateparser  # ~0.1 s to import: only pages with a non-ISO date pay for it
+
     try:
         return dateparser.parse(text, languages=languages, settings=settings)  # type: ignore[no-any-return]  # untyped library
     except (ValueError, OverflowError, TypeError, KeyError):
@@ -130,6 +142,37 @@ _LANGUAGE_ZONES = {
 _OFFSET = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?([+-]\d{2}:?\d{2})\b")
 
 
+def local_offset(moment: datetime, shown: list[str | None], *, language: str | None) -> datetime:
+    """`moment` in the offset the page itself reveals when it states the instant in UTC and
+    the same instant elsewhere as a local wall-clock time without an offset ("2016-12-23T
+    00:47:31Z" beside "Thursday, December 22, 2016, 06:47 PM" is UTC-06:00); else `moment`.
+
+    A UTC instant's day is not the day the page was published where it was written.
+    """
+    if moment.utcoffset() != timedelta(0):
+        return moment
+    readings = [_reading(value, language) for value in shown]
+    if not any(offset_given and when == moment for when, offset_given in readings if when):
+        return moment  # `moment` itself was a wall-clock time taken as UTC
+    instant = moment.replace(second=0, microsecond=0)
+    for when, offset_given in readings:
+        if when is None or offset_given:
+            continue
+        shift = when.replace(second=0, microsecond=0) - instant
+        if shift and abs(shift) <= _MAX_OFFSET and not shift % _OFFSET_STEP:
+            return moment.astimezone(timezone(shift))
+    return moment
+
+
+def _reading(value: str | None, language: str | None) -> tuple[datetime | None, bool]:
+    """`value` read as UTC, and whether it states its own offset (the instant does not move
+    with the zone assumed for it)."""
+    as_utc = parse_date(value, language=language, timezone="UTC")
+    if as_utc is None:
+        return None, False
+    return as_utc, parse_date(value, language=language, timezone=_PROBE_ZONE) == as_utc
+
+
 def page_timezone(
     declared: list[str], host: str, language: str | None, source_zone: str | None
 ) -> str | None:
@@ -151,9 +194,11 @@ def found_date(
     *,
     timezone: str | None,
     fetched_at: datetime | None,
+    language: str | None = None,
 ) -> datetime | None:
     """The publication day htmldate finds (visible datelines, URL paths, page idioms) as
-    midnight in `timezone`: the fallback when the page declares no date of its own.
+    midnight in `timezone`, else the dateline by the headline, else a CJK date in the text:
+    the fallback when the page declares no date of its own.
 
     The latest date allowed is set from the fetch time, never from the clock.
     """
@@ -169,9 +214,29 @@ def found_date(
         )
     except (ValueError, TypeError, OverflowError):  # a broken page must not cost the article
         return None
-    if not day or day.endswith("-01-01"):  # a year alone ("© 2022") comes back as 1 January
-        day = _cjk_day(tree)
+    if day and not day.endswith("-01-01"):  # a year alone ("© 2022") comes back as 1 January
+        return parse_date(day, timezone=timezone, fetched_at=fetched_at)
+    if found := headline_date(tree, language=language, timezone=timezone, latest=latest):
+        return found
+    day = _cjk_day(tree)
     return parse_date(day, timezone=timezone, fetched_at=fetched_at) if day else None
+
+
+def headline_date(
+    tree: lxml.html.HtmlElement, *, language: str | None, timezone: str | None, latest: str
+) -> datetime | None:
+    """The first dateline by the headline that names a full date: with its time when the
+    line has one ("December 16, 2016, 4:19 PM"), else midnight of its day in `timezone`."""
+    last = date.fromisoformat(latest)
+    for line in dateline_texts(tree):
+        # Clock-free: a dateline must carry its year, month and day itself.
+        moment = parse_date(without_label(line), language=language, timezone=timezone)
+        day = day_of(line, last)
+        if moment is not None and moment.date() <= last and day in {None, moment.date()}:
+            return moment
+        if day is not None:
+            return parse_date(day.isoformat(), timezone=timezone)
+    return None
 
 
 def _cjk_day(tree: lxml.html.HtmlElement) -> str | None:

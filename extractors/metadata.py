@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
@@ -12,11 +12,11 @@ from typing import Any
 import lxml.etree
 import lxml.html
 
-from extractors.authors import agency_names, clean_authors, without_desks
-from extractors.bylines import visible_bylines
+from extractors.authors import agency_names, clean_authors, is_handle, without_desks
+from extractors.bylines import headline_bylines, visible_bylines
 from extractors.content import selector_text
-from extractors.dates import found_date, page_timezone, parse_date
-from extractors.source_rules import SourceRules
+from extractors.dates import found_date, local_offset, page_timezone, parse_date
+from extractors.source_rules import SourceRules, name_key
 from extractors.structured import PageSignals, as_text, as_texts, node_types
 from extractors.titles import headline, strip_site_name
 from extractors.urls import InvalidURLError, absolute, canonical_url, host_of
@@ -25,17 +25,20 @@ from extractors.urls import InvalidURLError, absolute, canonical_url, host_of
 _MARKUP = re.compile(r"<[A-Za-z/!?]")
 _MARKUP_PASSES = 4
 _PUBLISHED_META = (
-    "article:published_time", "og:published_time", "datepublished", "publishdate", "pubdate",
-    "publish-date", "parsely-pub-date", "sailthru.date", "dc.date.issued", "dc.date", "dcterms.created",
-    "date", "cxenseparse:recs:publishtime", "article.published",
+    "article:published_time", "og:article:published_time", "og:published_time", "datepublished",
+    "publishdate", "pubdate", "publish-date", "parsely-pub-date", "sailthru.date", "dc.date.issued",
+    "dc.date", "dcterms.created", "date", "cxenseparse:recs:publishtime", "article.published",
 )  # fmt: skip
 _MODIFIED_META = (
     "article:modified_time",
+    "og:article:modified_time",
     "og:updated_time",
     "datemodified",
     "dc.date.modified",
     "last-modified",
 )
+_CARD_PAIRS = 4  # twitter:label1 … twitter:label4
+_AUTHOR_LABEL = re.compile(r"^\s*(written by|by|author|autor|auteur|von|por|par)\s*:?\s*$", re.I)
 _TRUSTED_GROUPS = 2  # the source's selector and JSON-LD people: desks declared there stay
 _MIN_HOST_LABEL = 3  # "co", "com" and "www" are not names of a site
 # "author" last: sites put the publisher there more often than in the specific names.
@@ -98,6 +101,10 @@ def read_metadata(
         return None
 
     rule_date = selector_text(tree, rules.date_selector) if rules else None
+    declared_dates = [rule_date, *published, _time_tag(tree)]
+    published_at = date(*declared_dates)
+    if published_at is not None and timezone is None:  # a known zone already dates the page
+        published_at = local_offset(published_at, declared_dates, language=language)
     agencies: list[str] = []
     desks: list[str] = []
     return _plain_fields(Metadata(
@@ -107,8 +114,8 @@ def read_metadata(
         author_candidates=_authors(tree, signals, rules, language, not_names=_site_names(site_name, url), agencies=agencies, desks=desks),
         agencies=agencies,
         desks=desks,
-        published_at=date(rule_date, *published, _time_tag(tree))
-        or found_date(tree, url, timezone=timezone, fetched_at=fetched_at),
+        published_at=published_at
+        or found_date(tree, url, timezone=timezone, fetched_at=fetched_at, language=language),
         modified_at=date(*modified),
         language=language,
         section=as_text(art.get("articleSection")) or meta.get("article:section"),
@@ -240,6 +247,7 @@ def _authors(
         [v for v in signals.meta_all.get(name, []) if not v.startswith("http")]
         for name in _AUTHOR_META
     ]
+    from_meta.append(_labelled_authors(signals.meta))
     groups: list[Callable[[], list[str]]] = [
         lambda: [selected] if selected else [],
         lambda: people,
@@ -249,12 +257,41 @@ def _authors(
         agencies.extend(agency_names(group(), not_names=not_names, language=language))
         found = clean_authors(group(), not_names=not_names, language=language)
         if found := found if index < _TRUSTED_GROUPS else _people(found, desks):
-            return found
-    for texts in visible_bylines(tree):  # lazily: most pages stop before the tree walk
+            return _spelled_out(found, tree, language, not_names)
+    for texts in _bylines(tree):  # lazily: most pages stop before the tree walks
         agencies.extend(agency_names(texts, not_names=not_names, language=language))
         if found := _people(clean_authors(texts, not_names=not_names, language=language), desks):
             return found
     return _people(clean_authors(others, not_names=not_names, language=language), desks)
+
+
+def _bylines(tree: lxml.html.HtmlElement) -> Iterator[list[str]]:
+    """Byline markup, most specific first, then a bare "By …" line by the headline."""
+    yield from visible_bylines(tree)
+    yield headline_bylines(tree)
+
+
+def _labelled_authors(meta: dict[str, str]) -> list[str]:
+    """Twitter card label/data pairs: twitter:label1 "Written by", twitter:data1 "Ellyn Shook"."""
+    return [
+        meta[f"twitter:data{n}"]
+        for n in range(1, _CARD_PAIRS + 1)
+        if _AUTHOR_LABEL.match(meta.get(f"twitter:label{n}", "")) and f"twitter:data{n}" in meta
+    ]
+
+
+def _spelled_out(
+    names: list[str], tree: lxml.html.HtmlElement, language: str | None, not_names: list[str]
+) -> list[str]:
+    """Account names ("mikecason") as the visible byline spells them ("Mike Cason")."""
+    if not any(is_handle(n) for n in names):
+        return names
+    shown = {
+        name_key(n): n
+        for texts in visible_bylines(tree)
+        for n in clean_authors(texts, not_names=not_names, language=language)
+    }
+    return [shown.get(name_key(n), n) if is_handle(n) else n for n in names]
 
 
 def _people(names: list[str], desks: list[str]) -> list[str]:

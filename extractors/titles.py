@@ -31,6 +31,8 @@ _MIN_HEADLINE_CHARS = 8
 _MAX_HEADLINE_CHARS = 300
 # An <h1> this like a declared title is the same headline; below it, only a lone <h1> counts.
 _LIKE = 0.5
+# Below this a lone <h1> is no headline (lowest among the development set's real ones: 0.36).
+_UNLIKE = 0.15
 
 
 def headline(tree: lxml.html.HtmlElement, declared: list[str], site_names: list[str]) -> str | None:
@@ -48,6 +50,10 @@ def headline(tree: lxml.html.HtmlElement, declared: list[str], site_names: list[
     if not found:
         return None
     if len(found) == 1:
+        # A lone <h1> sharing next to nothing with every declared title is a widget's
+        # ("Original text" of a translate box), not this page's headline.
+        if declared and _likeness(found[0], declared) < _UNLIKE:
+            return None
         return found[0]
     best = max(found, key=lambda t: _likeness(t, declared))
     return best if _likeness(best, declared) >= _LIKE else None
@@ -109,7 +115,9 @@ def _site_segments(declared: list[str]) -> set[str]:
         if len(parts) > 1:
             longest = max(parts, key=len)
             segments |= {name_key(p) for p in parts if p is not longest}
-    return segments
+    # A part that is a whole declared title (og:title) is the headline, the longer one a
+    # subtitle: "WTF? What's The Future? - From the WTF? Economy to the Next Economy".
+    return segments - {name_key(title) for title in declared}
 
 
 def _likeness(text: str, declared: list[str]) -> float:

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from extractors.article import Article
 from extractors.errors import ExtractionError
-from extractors.extract import extract
+from extractors.extraction import extract
 from extractors.source_rules import PublisherRegistry, SourceRules
 from extractors.validate import rejection_reason
 from storage.errors import StorageError, database_reason

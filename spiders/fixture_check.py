@@ -15,7 +15,7 @@ from typing import Any
 
 from extractors.article import Article
 from extractors.errors import ExtractionError
-from extractors.extract import extract
+from extractors.extraction import extract
 from extractors.page_files import read_page_file
 from extractors.source_rules import PublisherRegistry
 from spiders.config import Fixture, SourceConfig

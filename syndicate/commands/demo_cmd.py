@@ -11,13 +11,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import typer
-from rich.table import Table
 
 from syndicate.commands.crawl_cmd import crawl_settings, report, run_crawls, usable_database
 from syndicate.commands.db_cmd import DbOption
 from syndicate.console import console
 
 if TYPE_CHECKING:  # Scrapy, the local site and storage load when the demo runs
+    from rich.table import Table
     from scrapy.settings import Settings
 
 
@@ -60,6 +60,8 @@ def demo_settings(database: str, proxy: str) -> Settings:
 
 
 def stored_table(url: str) -> Table:
+    from rich.table import Table
+
     from storage.database import make_engine, session_scope
     from storage.repository import articles_of_source
     from syndicate.demo import DEMO_KEY

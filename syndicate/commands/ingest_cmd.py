@@ -9,8 +9,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.console import Console
-from rich.table import Table
 
 from syndicate.commands.db_cmd import DbOption, migrated_database
 from syndicate.commands.exits import EXIT_FAILED
@@ -25,7 +23,6 @@ if TYPE_CHECKING:  # the processing core and the database load when a command ru
     from pipelines.extraction_pool import ExtractionPool
     from pipelines.processing import PageOutcome
 
-console = Console(stderr=True)
 WorkersOption = Annotated[
     int | None,
     typer.Option(min=0, help="Extraction processes (default: one per core; 0: in this process)"),
@@ -134,9 +131,10 @@ def _pool(workers: int | None) -> Iterator[ExtractionPool]:
 @contextmanager
 def _progress(total: int | None) -> Iterator[OnPage]:
     """A rich progress bar over pages (files for ingest); failures are printed as they happen."""
+    from rich.console import Console
     from rich.progress import Progress
 
-    with Progress(console=console, transient=True) as bar:
+    with Progress(console=Console(stderr=True), transient=True) as bar:
         task = bar.add_task("pages", total=total)
 
         def on_page(label: str, outcome: PageOutcome) -> None:
@@ -148,6 +146,9 @@ def _progress(total: int | None) -> Iterator[OnPage]:
 
 
 def _print(report: Report) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
     from storage.runs import COUNT_KEYS
 
     table = Table(title="ingest")

@@ -7,12 +7,13 @@ import json
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.table import Table
 
 from syndicate.commands.db_cmd import DbOption, read_only_engine
 from syndicate.console import console
 
 if TYPE_CHECKING:  # the database layer loads when the command runs, not for --help
+    from rich.table import Table
+
     from storage.records import RunSummary
 
 
@@ -51,6 +52,8 @@ def runs(
 
 
 def runs_table(summaries: list[RunSummary]) -> Table:
+    from rich.table import Table
+
     table = Table("run", "source", "started (UTC)", "seconds", "status", "pages", "new")
     for column in ("updated", "unchanged", "dropped", "failed", "failures by reason", "reason"):
         table.add_column(column)

@@ -7,7 +7,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
-from rich.table import Table
 
 from syndicate.commands.exits import EXIT_INVALID
 from syndicate.commands.extract_cmd import http_url
@@ -64,6 +63,8 @@ def source_or_exit(catalog: SourceCatalog, key: str) -> SourceConfig:
 @sources_app.command("list")
 def list_sources() -> None:
     """Each source's key, name, homepage and how it discovers articles."""
+    from rich.table import Table
+
     catalog = catalog_or_exit()
     table = Table("key", "name", "homepage", "feeds", "sitemaps", "sections", "fixtures")
     for config in catalog.configs():

@@ -8,7 +8,6 @@ from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.table import Table
 
 from syndicate.commands.db_cmd import DbOption, read_only_engine
 from syndicate.commands.exits import EXIT_INVALID
@@ -20,6 +19,8 @@ from syndicate.commands.sources_cmd import (
 from syndicate.console import console
 
 if TYPE_CHECKING:  # the database layer loads when the command runs, not for --help
+    from rich.table import Table
+
     from pipelines.health import SourceStatus
     from spiders.config import SourceConfig
     from storage.records import RunSummary
@@ -80,6 +81,8 @@ def chosen_sources(keys: list[str] | None) -> list[SourceConfig]:
 
 
 def status_table(statuses: list[SourceStatus], now: datetime) -> Table:
+    from rich.table import Table
+
     from pipelines.health_json import ended
 
     table = Table("source", "last run", "last success", "last failure", "articles 24 h / 7 d")

@@ -20,6 +20,7 @@ import pytest
 from spiders.registry import load_catalog
 from storage.pages import RETENTION_ENV
 from syndicate.commands import db_cmd
+from tests.support.paths import EL_COMERCIO_PAGE
 
 # Libraries no --help needs (top-level packages: any of their modules counts).
 HEAVY = (
@@ -43,7 +44,13 @@ HEAVY = (
     "apscheduler",
 )
 # The project's heavy layers: the extractor itself, storage, the processing core, the web app.
-HEAVY_OWN = ("extractors.extract", "storage", "pipelines", "syndicate.web", "syndicate.scheduler")
+HEAVY_OWN = (
+    "extractors.extraction",
+    "storage",
+    "pipelines",
+    "syndicate.web",
+    "syndicate.scheduler",
+)
 # `sources list` reads source files (pydantic; a cron line is checked with APScheduler's
 # parser), so of APScheduler only the scheduler itself is out.
 SOURCES_LIST_HEAVY = tuple(name for name in HEAVY if name != "apscheduler")
@@ -143,6 +150,37 @@ def test_sources_list_reads_source_files_without_scrapy_or_the_extractor() -> No
     assert all(key in run["output"] for key in keys), run["output"]
     assert imported(result["modules"], SOURCES_LIST_HEAVY) == []
     assert imported(result["modules"], SOURCES_LIST_HEAVY_OWN) == []
+
+
+# A one-page extract needs the extractor and the source catalogue (pydantic), no more:
+# dateparser only for a date that is not ISO 8601, rich only to print a table.
+ONE_PAGE_EXTRACT_HEAVY = (
+    "dateparser",
+    "rich",
+    "scrapy",
+    "twisted",
+    "sqlalchemy",
+    "alembic",
+    "psycopg",
+    "redis",
+    "fastapi",
+    "uvicorn",
+    "apscheduler",
+)
+
+
+def test_one_page_extract_imports_only_what_it_uses() -> None:
+    result = probe([["extract", str(EL_COMERCIO_PAGE), "--url", "https://elcomercio.pe/x"]])
+    (run,) = result["runs"]
+    assert run["code"] == 0, run
+    article = json.loads(run["output"])
+    assert article["published_at"], "an ISO 8601 date, read without dateparser"
+    assert imported(result["modules"], ("trafilatura", "extractors.extraction")) == [
+        "trafilatura",
+        "extractors.extraction",
+    ]
+    assert imported(result["modules"], ONE_PAGE_EXTRACT_HEAVY) == []
+    assert imported(result["modules"], ("storage", "pipelines", "syndicate.web")) == []
 
 
 def test_the_light_copy_of_the_retention_variable_matches_storage() -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from extractors.extract import extract
+from extractors.extraction import extract
 from extractors.source_rules import Publisher, PublisherRegistry, SourceRules
 from tests.support.html_pages import article_page
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from extractors.authors import clean_authors, without_desks
-from extractors.extract import extract
+from extractors.extraction import extract
 
 BODY = "<p>" + "The council met on Tuesday and voted on the new budget for the city. " * 8 + "</p>"
 
@@ -37,8 +37,10 @@ def test_and_of_another_language_does_not_split_a_name() -> None:
     assert clean_authors(["Peter Og Smith"], language="en") == ["Peter Og Smith"]
 
 
-def test_last_first_stays_one_name() -> None:
-    assert clean_authors(["Gillman, Steve"]) == ["Gillman, Steve"]
+def test_last_first_stays_one_name_in_byline_order() -> None:
+    # parsely-author "Gillman, Steve" is the byline's "Steve Gillman", not two people.
+    assert clean_authors(["Gillman, Steve"]) == ["Steve Gillman"]
+    assert clean_authors(["Smith, AP"]) == ["Smith, AP"]  # capitals: not a first name
 
 
 @pytest.mark.parametrize(

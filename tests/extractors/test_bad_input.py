@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from extractors import ExtractionError
-from extractors.extract import extract
+from extractors.extraction import extract
 from extractors.validate import rejection_reason
 from tests.support.paths import SEED_PAGE
 

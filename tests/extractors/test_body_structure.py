@@ -10,7 +10,7 @@ from __future__ import annotations
 from lxml import etree
 
 from extractors.blocks import blocks_from_tree
-from extractors.extract import extract
+from extractors.extraction import extract
 
 URL = "https://news.example.com/2024/05/story.html"
 

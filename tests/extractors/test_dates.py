@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 import pytest
 
 from extractors.dates import iso, parse_date
-from extractors.extract import extract
+from extractors.extraction import extract
 from extractors.source_rules import SourceRules
 
 FETCHED = datetime(2025, 1, 10, 15, 0, tzinfo=UTC)

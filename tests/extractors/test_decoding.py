@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from extractors.decoding import decode_html, decode_page
-from extractors.extract import extract
+from extractors.extraction import extract
 from tests.support.paths import EL_COMERCIO_PAGE, SOURCE_FIXTURES
 
 TEXT = "El Perú celebró la decisión: «Qué año», dijo Muñoz; niños y cigüeñas en Cañete."

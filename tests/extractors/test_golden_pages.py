@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from extractors.extract import extract
+from extractors.extraction import extract
 from extractors.page_files import read_page_file
 from spiders.fixture_check import compare, compare_reviewed
 from spiders.registry import load_catalog

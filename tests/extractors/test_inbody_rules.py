@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from extractors.article import Article
-from extractors.extract import extract
+from extractors.extraction import extract
 from tests.support.html_pages import article_page
 
 URL = "https://news.example/2024/05/budget-talks/"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from extractors.extract import extract
+from extractors.extraction import extract
 from extractors.parsing import parse_html
 from extractors.structured import read_signals
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from extractors.extract import extract
+from extractors.extraction import extract
 from extractors.metadata import plain_text
 from tests.support.pagegen import elcomercio_page, paragraphs, url_of
 

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from extractors.article import Article
-from extractors.extract import extract
+from extractors.extraction import extract
 from spiders.registry import load_catalog
 from tests.support.paths import FIXTURES
 

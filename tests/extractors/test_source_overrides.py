@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from extractors.extract import extract
+from extractors.extraction import extract
 from extractors.source_rules import SourceRules
 from tests.support.html_pages import FILLER
 

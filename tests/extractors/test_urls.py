@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from extractors.extract import extract
+from extractors.extraction import extract
 from extractors.urls import InvalidURLError, canonical_url
 from tests.support.html_pages import article_page
 

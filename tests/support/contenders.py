@@ -14,7 +14,7 @@ from pathlib import Path
 import trafilatura
 
 from extractors import ExtractionError
-from extractors.extract import extract
+from extractors.extraction import extract
 
 Extractor = Callable[[bytes, str], str]
 
