@@ -1,6 +1,7 @@
 """Crawl benchmark: end-to-end pages/s of `syndicate crawl` beside `syndicate extract` alone.
 
     python -m benchmarks.crawl_bench [--pages 2000] [--concurrency 16] [--workers N] [--db URL]
+    python -m benchmarks.crawl_bench --pages 20000 --memory-only   # does memory stay flat?
 
 Builds a local site of at least --pages distinct articles (variants of the ~200 real
 pages in tests/site and tests/fixtures), crawls it with `syndicate crawl` in a
@@ -217,8 +218,16 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=16)
     parser.add_argument("--workers", type=int, help="SYNDICATE_EXTRACT_WORKERS (default: cores)")
     parser.add_argument("--db", help="database URL (default: a fresh SQLite file)")
+    parser.add_argument(
+        "--memory-only",
+        action="store_true",
+        help="one crawl, memory every 1,000 pages and its growth (for --pages 20000)",
+    )
     args = parser.parse_args()
     site = NewsSite(site_pages(args.pages))
+    if args.memory_only:
+        memory_run(site, args)
+        return
     load = os.getloadavg()[0]
     with tempfile.TemporaryDirectory() as tmp, site.serve():
         folder = Path(tmp)
@@ -250,6 +259,26 @@ def main() -> None:
     print("memory by article pages served (crawl process / with workers):")
     for pages, main_mb, all_mb in first.usage.samples:
         print(f"  {pages:>7} pages: {main_mb:6.0f} MB / {all_mb:6.0f} MB")
+
+
+def memory_run(site: NewsSite, args: argparse.Namespace) -> None:
+    """The first crawl only: does memory stay flat as pages go by? (Peak RSS from page 5,000
+    to the end, of the crawl process and of it with its extraction workers.)"""
+    with tempfile.TemporaryDirectory() as tmp, site.serve():
+        folder = Path(tmp)
+        first = crawl(site, folder, args.db or f"sqlite:///{folder / 'bench.db'}", args)
+    print(f"first crawl: {first.summary}")
+    print("memory by article pages served (crawl process / with workers):")
+    for pages, main_mb, all_mb in first.usage.samples:
+        print(f"  {pages:>7} pages: {main_mb:6.0f} MB / {all_mb:6.0f} MB")
+    later = [(main, every) for pages, main, every in first.usage.samples if pages >= 5000]
+    if later:
+        (main_5k, all_5k), (main_end, all_end) = later[0], later[-1]
+        print(
+            f"growth from 5,000 pages to the end: crawl process {main_5k:.0f} -> {main_end:.0f} MB "
+            f"({100 * (main_end / main_5k - 1):+.1f}%), with workers {all_5k:.0f} -> {all_end:.0f} MB "
+            f"({100 * (all_end / all_5k - 1):+.1f}%); peak {first.usage.peak_main:.0f} MB (VmHWM)"
+        )
 
 
 if __name__ == "__main__":
