@@ -82,6 +82,7 @@ class WorkerSupervisor:
         self.process.start(stop_after_crawl=False)
 
     def _begin(self) -> None:
+        self.idle_since = time.monotonic()  # idle is counted from the first look for runs
         self.task = create_looping_call(self.poll)
         self.task.start(self.poll_seconds, now=True)
 
