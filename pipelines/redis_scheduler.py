@@ -12,30 +12,20 @@ and seen-URLs filter as a whole: it empties them when its run starts, so what a 
 with -9 left in Redis cannot make this run skip its listings as already seen, and when it
 ends. A crawl turned away as busy leaves the running crawl's queue alone.
 
-Several processes work on one run (`syndicate worker`, docs/distributed.md): the owner
-publishes its run on the run board (`pipelines/run_board.py`); a worker enters the board's
-holders before it pops a request and leaves when it is idle with its counts written. The
-owner's crawl ends only when it is idle itself (so the queue is empty) and no live worker
-holds requests; a worker that died holding some makes the run `failed`, and the next run's
-discovery finds what it held. A worker stays while its run lives and leaves when it ends.
+Several processes work on one run (`syndicate worker`, docs/distributed.md): when to take
+requests and when the run is over for this process is `pipelines/shared_run.py`'s part.
 """
 
 from __future__ import annotations
 
 import logging
-import os
-import socket
-import uuid
 from typing import Any
 
 from scrapy import Request, signals
 from scrapy.crawler import Crawler
-from scrapy.exceptions import DontCloseSpider
-from scrapy.utils.asyncio import create_looping_call
 from scrapy_redis import connection
 from scrapy_redis.scheduler import Scheduler
 
-from pipelines.outcomes import WAITING_STAT
 from pipelines.redis_health import CONNECTION_ERRORS, reason_of
 from pipelines.redis_stop import stop_for_redis
 from pipelines.run_board import (
@@ -45,8 +35,8 @@ from pipelines.run_board import (
     TTL_SETTING,
     RunBoard,
 )
-from pipelines.run_status import REDIS_UNREACHABLE, WORKERS_LOST_STAT
-from pipelines.runs import JOINED_STAT, RUN_ID_STAT, CrawlRunRecorder
+from pipelines.run_status import REDIS_UNREACHABLE
+from pipelines.shared_run import SharedRun
 
 logger = logging.getLogger(__name__)
 
@@ -56,9 +46,7 @@ class RedisScheduler(Scheduler):  # type: ignore[misc]  # scrapy-redis ships no 
 
     crawler: Crawler | None = None
     started = False
-    board: RunBoard | None = None
-    holding = False  # a worker that entered the run's holders and has not left
-    refresher: Any = None
+    shared: SharedRun | None = None
 
     unreachable: str | None = None  # why Redis could not be used when the crawl started
 
@@ -77,9 +65,8 @@ class RedisScheduler(Scheduler):  # type: ignore[misc]  # scrapy-redis ships no 
         settings = crawler.settings
         ttl = settings.getfloat(TTL_SETTING, DEFAULT_TTL_SECONDS) or DEFAULT_TTL_SECONDS
         prefix = settings.get(PREFIX_SETTING) or DEFAULT_PREFIX
-        scheduler.board = RunBoard(scheduler.server, prefix, ttl)
-        scheduler.token = uuid.uuid4().hex
-        scheduler.who = f"{socket.gethostname()} {os.getpid()}"
+        board = RunBoard(scheduler.server, prefix, ttl)
+        scheduler.shared = SharedRun(crawler, board, scheduler._lost)
         crawler.signals.connect(scheduler.spider_idle, signal=signals.spider_idle)
         return scheduler
 
@@ -88,20 +75,8 @@ class RedisScheduler(Scheduler):  # type: ignore[misc]  # scrapy-redis ships no 
             self.spider = spider
             return None
         opened = super().open(spider)
-        assert self.board is not None
-        self.refresher = create_looping_call(self._refresh)
-        self.refresher.start(self.board.ttl_ms / 3000, now=False)
+        self._shared().start(spider.name)
         return opened
-
-    def _refresh(self) -> None:
-        """Keep the owner's run published and a holding worker's liveness current."""
-        try:
-            if (run := self._owned_run()) is not None:
-                self._board().publish(self.spider.name, run)
-            elif self.holding and (run := self._joined_run()) is not None:
-                self._board().still_alive(self.spider.name, run, self.token)
-        except CONNECTION_ERRORS as error:
-            self._lost(error)
 
     def _start_run(self) -> None:
         """Once, at the first request in or out (the lease is decided by then): the run's
@@ -114,9 +89,7 @@ class RedisScheduler(Scheduler):  # type: ignore[misc]  # scrapy-redis ships no 
         if left := len(self.queue):
             logger.info("dropped %d requests an earlier crawl left in Redis", left)
         self.flush()
-        run = self._owned_run()
-        assert run is not None
-        self._board().publish(self.spider.name, run)
+        self._shared().publish()
 
     def enqueue_request(self, request: Request) -> bool:
         if self.unreachable is not None:
@@ -137,7 +110,8 @@ class RedisScheduler(Scheduler):  # type: ignore[misc]  # scrapy-redis ships no 
             return None
         try:
             self._start_run()
-            self._hold()
+            if not self._shared().may_pop():
+                return None  # a worker whose run is over: the next run's requests are not its
             request: Request | None = super().next_request()
         except CONNECTION_ERRORS as error:
             self._lost(error)
@@ -145,96 +119,41 @@ class RedisScheduler(Scheduler):  # type: ignore[misc]  # scrapy-redis ships no 
         return request
 
     def has_pending_requests(self) -> bool:
-        if self.unreachable is not None:
-            return False
+        if self.unreachable is not None or self._shared().run_over:
+            return False  # what is queued now is not this crawl's to take
         try:
             return bool(super().has_pending_requests())
         except CONNECTION_ERRORS as error:
             self._lost(error)
             return False
 
-    def _hold(self) -> None:
-        """A worker enters the run's holders before it pops: see the module's docstring."""
-        if self.holding or (run := self._joined_run()) is None:
-            return
-        self._board().hold(self.spider.name, run, self.token, self.who)
-        self.holding = True
-
     def spider_idle(self, spider: Any) -> None:
-        """The owner waits for live holders; a worker writes its counts, leaves the holders,
-        and stays as long as its run lives."""
+        """The run's end is decided by the shared run (DontCloseSpider keeps the crawl open)."""
         if self.unreachable is not None:
             return
         try:
-            if (run := self._owned_run()) is not None:
-                self._owner_idle(run)
-            elif (run := self._joined_run()) is not None:
-                self._worker_idle(run)
+            self._shared().on_idle()
         except CONNECTION_ERRORS as error:
             self._lost(error)
 
-    def _owner_idle(self, run: int) -> None:
-        holders = self._board().holders(self.spider.name, run)
-        if holders.dead:
-            logger.error("worker %s died holding requests of run %s", holders.dead, run)
-            stats = self._stats()
-            stats.set_value(
-                WORKERS_LOST_STAT, [*stats.get_value(WORKERS_LOST_STAT, []), *holders.dead]
-            )
-        if holders.alive:
-            raise DontCloseSpider
-
-    def _worker_idle(self, run: int) -> None:
-        stats = self._stats()
-        if stats.get_value(WAITING_STAT, 0) > 0 or not self._recorder().write_counts():
-            raise DontCloseSpider  # pages still being stored: not idle yet
-        if self.holding:
-            self._board().release(self.spider.name, run, self.token)
-            self.holding = False
-        if self._board().current(self.spider.name) == run:
-            raise DontCloseSpider  # the run goes on: wait for more requests
-
     def close(self, reason: str) -> Any:
-        if self.refresher is not None and self.refresher.running:
-            self.refresher.stop()
         if self.unreachable is not None:
             return None
         try:
-            if (run := self._joined_run()) is not None and self.holding:
-                self._board().release(self.spider.name, run, self.token)
-            if (run := self._owned_run()) is None:
+            self._shared().on_close(reason)
+            if not self._owns_run():
                 return None
-            self._board().withdraw(self.spider.name, run)
             return super().close(reason)
         except CONNECTION_ERRORS as error:  # the queue could not be emptied: Redis is gone
             logger.warning("could not clear the Redis queue: %s", reason_of(error))
             return None
 
     def _owns_run(self) -> bool:
-        return self._owned_run() is not None
+        return self._shared().owned_run() is not None
 
-    def _owned_run(self) -> int | None:
-        value = self._stats().get_value(RUN_ID_STAT)
-        return int(value) if value is not None else None
-
-    def _joined_run(self) -> int | None:
-        value = self._stats().get_value(JOINED_STAT)
-        return int(value) if value is not None else None
-
-    def _stats(self) -> Any:
-        assert self.crawler is not None and self.crawler.stats is not None
-        return self.crawler.stats
-
-    def _board(self) -> RunBoard:
-        assert self.board is not None
-        return self.board
-
-    def _recorder(self) -> CrawlRunRecorder:
-        assert self.crawler is not None and self.crawler.extensions is not None
-        for extension in self.crawler.extensions.middlewares:
-            if isinstance(extension, CrawlRunRecorder):
-                return extension
-        raise RuntimeError("a worker needs the run recorder (EXTENSIONS)")
+    def _shared(self) -> SharedRun:
+        assert self.shared is not None
+        return self.shared
 
     def _lost(self, error: BaseException) -> None:
         if self.crawler is not None:

@@ -12,6 +12,13 @@ here whether a worker still holds requests of it before it calls the run finishe
   holder knows every popped request is done and counted.
 - `{prefix}{source}:{run}:alive:{token}` expires unless the worker refreshes it: a holder
   without it died (kill -9, power loss) with requests in hand.
+- `{prefix}{source}:{run}:solo` says why workers must not join (a run started with `--limit`
+  or `--refresh`, whose options only its owner applies).
+
+Entering the holders and reading them are Lua scripts: a worker enters only while its run is
+still the source's running run (the queue is per source, so a worker of an ended run must
+not take the next run's requests), and a holder is dead only if it holds and has no
+liveness key at one instant (a worker releasing at that moment is not taken for dead).
 """
 
 from __future__ import annotations
@@ -25,6 +32,31 @@ DEFAULT_PREFIX = "syndicate:run:"
 PREFIX_SETTING = "SYNDICATE_RUN_PREFIX"
 TTL_SETTING = "SYNDICATE_RUN_TTL_SECONDS"
 DEFAULT_TTL_SECONDS = 60.0
+
+# KEYS: run key, holding hash, alive key. ARGV: run id, token, who, ttl ms. 1 = holding now.
+_HOLD_IF_CURRENT = """
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+redis.call('HSET', KEYS[2], ARGV[2], ARGV[3])
+redis.call('SET', KEYS[3], '1', 'PX', tonumber(ARGV[4]))
+return 1
+"""
+# KEYS: holding hash. ARGV: alive key prefix. Returns {alive who..., '', dead who...}.
+_HOLDERS = """
+local held = redis.call('HGETALL', KEYS[1])
+local alive, dead = {}, {}
+for i = 1, #held, 2 do
+  if redis.call('EXISTS', ARGV[1] .. held[i]) == 1 then
+    table.insert(alive, held[i + 1])
+  else
+    table.insert(dead, held[i + 1])
+    redis.call('HDEL', KEYS[1], held[i])
+  end
+end
+local out = alive
+table.insert(out, '')
+for _, who in ipairs(dead) do table.insert(out, who) end
+return out
+"""
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,7 +93,9 @@ class RunBoard:
         key = self._run_key(source)
         if self.current(source) == run_id:
             self.server.delete(key)
-        self.server.delete(self._holding_key(source, run_id))
+        self.server.delete(
+            self._holding_key(source, run_id), f"{self.prefix}{source}:{run_id}:solo"
+        )
 
     def current(self, source: str) -> int | None:
         value = self.server.get(self._run_key(source))
@@ -72,23 +106,31 @@ class RunBoard:
         if sources is not None:
             keys = list(sources)
             values = self.server.mget([self._run_key(key) for key in keys]) if keys else []
-            return {key: int(v) for key, v in zip(keys, values, strict=True) if v is not None}
+            return {
+                key: int(v)
+                for key, v in zip(keys, values, strict=True)
+                if v is not None and v.isdigit()
+            }
         found: dict[str, int] = {}
         for raw in self.server.scan_iter(match=f"{self.prefix}*", count=500):
             name = (raw.decode() if isinstance(raw, bytes) else str(raw))[len(self.prefix) :]
             if ":" in name:  # a run's holding or alive key, not a run
                 continue
             value = self.server.get(raw)
-            if value is not None:
+            if value is not None and value.isdigit():  # anything else is not ours
                 found[name] = int(value)
         return found
 
-    def hold(self, source: str, run_id: int, token: str, who: str) -> None:
-        """This worker is about to pop requests of the run: it holds some until `release`."""
-        pipe = self.server.pipeline()
-        pipe.hset(self._holding_key(source, run_id), token, who)
-        pipe.set(self._alive_key(source, run_id, token), "1", px=self.ttl_ms)
-        pipe.execute()
+    def hold(self, source: str, run_id: int, token: str, who: str) -> bool:
+        """This worker is about to pop requests of the run: it holds some until `release`.
+        False (and nothing held) when the run is no longer the source's running run."""
+        keys = [
+            self._run_key(source),
+            self._holding_key(source, run_id),
+            self._alive_key(source, run_id, token),
+        ]
+        taken = self.server.eval(_HOLD_IF_CURRENT, 3, *keys, str(run_id), token, who, self.ttl_ms)
+        return bool(int(taken))
 
     def still_alive(self, source: str, run_id: int, token: str) -> None:
         self.server.set(self._alive_key(source, run_id, token), "1", px=self.ttl_ms)
@@ -102,14 +144,17 @@ class RunBoard:
 
     def holders(self, source: str, run_id: int) -> Holders:
         """Who holds requests of the run now; the dead are taken off the list as they are found."""
-        held = self.server.hgetall(self._holding_key(source, run_id))
-        alive, dead = [], []
-        for raw_token, raw_who in held.items():
-            token = raw_token.decode() if isinstance(raw_token, bytes) else str(raw_token)
-            who = raw_who.decode() if isinstance(raw_who, bytes) else str(raw_who)
-            if self.server.exists(self._alive_key(source, run_id, token)):
-                alive.append(who)
-            else:
-                dead.append(who)
-                self.server.hdel(self._holding_key(source, run_id), token)
-        return Holders(alive=alive, dead=dead)
+        alive_prefix = self._alive_key(source, run_id, "")
+        found = self.server.eval(_HOLDERS, 1, self._holding_key(source, run_id), alive_prefix)
+        names = [raw.decode() if isinstance(raw, bytes) else str(raw) for raw in found]
+        cut = names.index("")
+        return Holders(alive=names[:cut], dead=names[cut + 1 :])
+
+    def keep_solo(self, source: str, run_id: int, why: str) -> None:
+        """Workers must not join this run (`why`: the owner's options they cannot apply)."""
+        self.server.set(f"{self.prefix}{source}:{run_id}:solo", why, px=self.ttl_ms * 10)
+
+    def solo(self, source: str, run_id: int) -> str | None:
+        """Why workers must not join the run, or None when they may."""
+        value = self.server.get(f"{self.prefix}{source}:{run_id}:solo")
+        return value.decode() if isinstance(value, bytes) else value

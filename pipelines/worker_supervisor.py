@@ -18,11 +18,12 @@ from typing import Any
 
 from scrapy.crawler import Crawler, CrawlerProcess
 from scrapy.utils.asyncio import create_looping_call
+from scrapy.utils.ossignal import install_shutdown_handlers
 
 from pipelines.redis_health import CONNECTION_ERRORS, reason_of
 from pipelines.redis_stop import STOPPED_STAT
 from pipelines.run_board import RunBoard
-from pipelines.run_status import DATABASE_PREFIX
+from pipelines.run_status import DATABASE_PREFIX, LEASE_ERROR
 from pipelines.runs import JOINED_STAT, UNRECORDED_STAT
 
 logger = logging.getLogger(__name__)
@@ -79,9 +80,11 @@ class WorkerSupervisor:
         from twisted.internet import reactor
 
         reactor.callWhenRunning(self._begin)
-        self.process.start(stop_after_crawl=False)
+        # Our own SIGTERM/SIGINT handler: stop joining runs first, then Scrapy's graceful stop.
+        self.process.start(stop_after_crawl=False, install_signal_handlers=False)
 
     def _begin(self) -> None:
+        install_shutdown_handlers(self._on_signal)
         self.idle_since = time.monotonic()  # idle is counted from the first look for runs
         self.task = create_looping_call(self.poll)
         self.task.start(self.poll_seconds, now=True)
@@ -91,11 +94,22 @@ class WorkerSupervisor:
         if self.stopping:
             return
         try:
-            active = self.board.active(self.sources)
+            self._join_new_runs()
         except CONNECTION_ERRORS as error:
             self._service_lost(f"Redis ({reason_of(error)})")
             return
-        for source, run_id in sorted(active.items()):
+        except Exception as error:  # keep polling: one odd key must not end the worker
+            logger.error("reading the run board failed: %r", error)
+        if self.joined:
+            self.idle_since = time.monotonic()
+        elif (
+            self.exit_when_idle is not None
+            and time.monotonic() - self.idle_since >= self.exit_when_idle
+        ):
+            self._stop()
+
+    def _join_new_runs(self) -> None:
+        for source, run_id in sorted(self.board.active(self.sources).items()):
             if source in self.joined or (source, run_id) in self.done:
                 continue
             if source not in self.known:
@@ -105,14 +119,13 @@ class WorkerSupervisor:
                     )
                     self.unknown_told.add(source)
                 continue
+            if why := self.board.solo(source, run_id):
+                logger.warning(
+                    "run %s of %s was started with %s: its owner works alone", run_id, source, why
+                )
+                self.done.add((source, run_id))
+                continue
             self._join(source, run_id)
-        if self.joined:
-            self.idle_since = time.monotonic()
-        elif (
-            self.exit_when_idle is not None
-            and time.monotonic() - self.idle_since >= self.exit_when_idle
-        ):
-            self._stop()
 
     def _join(self, source: str, run_id: int) -> None:
         logger.info("joining run %s of %s", run_id, source)
@@ -133,9 +146,24 @@ class WorkerSupervisor:
         ending = str(stats.get("finish_reason", ""))
         if (why := stats.get(STOPPED_STAT)) is not None:
             self._service_lost(f"Redis ({why})")
-        elif ending.startswith(DATABASE_PREFIX) or stats.get(UNRECORDED_STAT):
+        elif ending.startswith(DATABASE_PREFIX) or ending == LEASE_ERROR:
+            self._service_lost("the database")  # LEASE_ERROR: the run could not be read
+        elif stats.get(UNRECORDED_STAT):
             self._service_lost("the database")
         return result
+
+    def _on_signal(self, signum: int, frame: Any) -> None:
+        """SIGTERM or Ctrl-C: join nothing more, let the crawlers finish what they hold; a
+        second signal stops at once (Scrapy's own handlers)."""
+        from twisted.internet import reactor
+
+        self.stopping = True
+        self.process._signal_shutdown(signum, frame)
+        reactor.callFromThread(self._stop_polling)
+
+    def _stop_polling(self) -> None:
+        if self.task is not None and self.task.running:
+            self.task.stop()
 
     def _service_lost(self, why: str) -> None:
         if self.lost is None:

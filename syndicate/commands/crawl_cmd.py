@@ -219,14 +219,15 @@ def report(url: str, outcomes: list[CrawlOutcome], *, busy: bool = False) -> int
 
     from storage.database import make_engine, session_scope
 
-    if any(outcome.unrecorded for outcome in outcomes):
-        return _database_lost(outcomes)
+    unrecorded = [outcome for outcome in outcomes if outcome.unrecorded]
+    recorded = [outcome for outcome in outcomes if not outcome.unrecorded]
+    codes = [_database_lost(unrecorded)] if unrecorded else []
     engine = make_engine(url)
     try:
         with session_scope(engine) as session:
-            codes = [_report_one(session, outcome) for outcome in outcomes]
+            codes += [_report_one(session, outcome) for outcome in recorded]
     except SQLAlchemyError:
-        return _database_lost(outcomes)
+        codes.append(_database_lost(recorded))
     finally:
         engine.dispose()
     if EXIT_FAILED in codes:
@@ -235,11 +236,14 @@ def report(url: str, outcomes: list[CrawlOutcome], *, busy: bool = False) -> int
 
 
 def _database_lost(outcomes: list[CrawlOutcome]) -> int:
-    """The database went away: say which runs could not be recorded (exit 1)."""
+    """The database went away: say which runs could not be recorded (exit 1). A crawler
+    turned away as busy is still reported as such."""
     from pipelines.run_status import DATABASE_LOST
 
     for outcome in outcomes:
-        if outcome.run_id is not None:
+        if outcome.busy is not None:
+            typer.echo(f"syndicate crawl: {outcome.busy}", err=True)
+        elif outcome.run_id is not None:
             typer.echo(
                 f"{outcome.source}: run {outcome.run_id} failed ({DATABASE_LOST}): its record "
                 "could not be written; the next crawl of the source marks it abandoned",

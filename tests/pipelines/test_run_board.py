@@ -45,13 +45,35 @@ def test_a_run_key_the_owner_stops_refreshing_expires(board: RunBoard) -> None:
     assert board.current("a") is None
 
 
+def test_a_worker_holds_only_while_its_run_is_the_running_one(board: RunBoard) -> None:
+    assert not board.hold("a", 7, "w1", "host 1")  # not published (yet, or any more)
+    board.publish("a", 8)
+    assert not board.hold("a", 7, "w1", "host 1")  # run 7 ended, 8 runs: its queue is 8's
+    assert board.hold("a", 8, "w1", "host 1")
+    assert board.holders("a", 7).alive == [] and board.holders("a", 8).alive == ["host 1"]
+
+
+def test_runs_with_owner_only_options_are_marked_solo_and_junk_is_not_a_run(
+    board: RunBoard,
+) -> None:
+    board.publish("a", 7)
+    board.keep_solo("a", 7, "--limit")
+    assert board.solo("a", 7) == "--limit" and board.solo("a", 8) is None
+    board.server.set(f"{board.prefix}junk", "not a number")
+    assert board.active() == {"a": 7}
+    board.withdraw("a", 7)
+    assert board.solo("a", 7) is None
+
+
 def test_holders_alive_released_and_dead(board: RunBoard) -> None:
-    board.hold("a", 7, "w1", "host 1")
-    board.hold("a", 7, "w2", "host 2")
+    board.publish("a", 7)
+    assert board.hold("a", 7, "w1", "host 1")
+    assert board.hold("a", 7, "w2", "host 2")
     assert sorted(board.holders("a", 7).alive) == ["host 1", "host 2"]
     board.release("a", 7, "w1")
     time.sleep(0.6)
     board.still_alive("a", 7, "w2")
+    board.publish("a", 7)
     assert board.holders("a", 7).alive == ["host 2"]
     time.sleep(1.2)  # w2 stops refreshing: it died holding requests
     holders = board.holders("a", 7)
