@@ -20,7 +20,7 @@ from pipelines.batch_store import Batches, Work
 from pipelines.concurrency import DEFAULT_LIMITS, BatchLimits
 from pipelines.extraction_pool import ExtractionPool, Job
 from pipelines.lease import DEFAULT_HEARTBEAT_SECONDS, this_holder
-from pipelines.processing import PageOutcome, store_extracted, store_step
+from pipelines.processing import PageOutcome, extract_article_step, store_extracted, store_step
 from pipelines.saved_pages import InputError
 from storage.database import session_scope
 from storage.errors import StorageError
@@ -32,6 +32,8 @@ from storage.runs import finish_run, heartbeat_run, outcome_keys, start_run
 Progress = Callable[[str, PageOutcome], None]
 HEARTBEAT = timedelta(seconds=DEFAULT_HEARTBEAT_SECONDS)  # as often as a crawl's
 IN_PROCESS = ExtractionPool(0)
+# Reextract stores no page: its extraction skips hashing and compressing the body.
+IN_PROCESS_STORED = ExtractionPool(0, task=extract_article_step)
 
 
 @dataclass(slots=True)
@@ -120,10 +122,11 @@ def reextract(
     source_key: str | None,
     changed_at: datetime,
     progress: Progress | None = None,
-    pool: ExtractionPool = IN_PROCESS,
+    pool: ExtractionPool = IN_PROCESS_STORED,
     limits: BatchLimits = DEFAULT_LIMITS,
 ) -> Report:
-    """Rebuild articles from the newest stored page of every URL (of one source, or all)."""
+    """Rebuild articles from the newest stored page of every URL (of one source, or all).
+    A pool running `extract_article_step` saves compressing bodies that are stored already."""
     with session_scope(engine) as session:
         targets = latest_pages(session, source_key)
     jobs = _stored_jobs(engine, targets, rules_of, registry)

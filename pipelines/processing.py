@@ -9,7 +9,7 @@ nothing of it is half-written (the page and the article each go in their own SAV
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from time import perf_counter
 from typing import Literal
@@ -23,6 +23,7 @@ from extractors.extraction import extract
 from extractors.source_rules import PublisherRegistry, SourceRules
 from extractors.validate import rejection_reason
 from storage.errors import StorageError, database_reason
+from storage.prepared import ArticleDigest, StoredBody, article_digest, stored_body
 from storage.records import FetchedPage, Outcome
 from storage.repository import CanonicalTakenError, store_page, upsert_article
 
@@ -41,18 +42,36 @@ class PageOutcome:
 @dataclass(frozen=True, slots=True)
 class Extracted:
     """What the extract step made of one page: an article to store, or why there is none
-    ("failed": not extractable, "dropped": not an article). Crosses process boundaries."""
+    ("failed": not extractable, "dropped": not an article). Crosses process boundaries.
+    `body` and `digest` are storing's CPU work done already (None: storing does it)."""
 
     article: Article | None
     kind: Literal["article", "dropped", "failed"]
     reason: str | None = None
     seconds: float = 0.0
+    body: StoredBody | None = None
+    digest: ArticleDigest | None = None
 
 
 def extract_step(
     page: FetchedPage, rules: SourceRules, registry: PublisherRegistry | None
 ) -> Extracted:
-    """Extract and validate one page: no database, no shared state, safe in any process."""
+    """Extract and validate one page, and compute what storing it needs from its bytes (the
+    body's hash and gzip, the article's hash and MinHash), so the one process that stores
+    does not: no database, no shared state, safe in any process."""
+    started = perf_counter()
+    extracted = extract_article_step(page, rules, registry)
+    if extracted.kind == "failed":  # its page is not kept
+        return extracted
+    body = stored_body(page.body)
+    return replace(extracted, body=body, seconds=perf_counter() - started)
+
+
+def extract_article_step(
+    page: FetchedPage, rules: SourceRules, registry: PublisherRegistry | None
+) -> Extracted:
+    """`extract_step` for a page that is stored already (`reextract`): its body is not kept
+    again, so it is neither hashed nor compressed."""
     if page.status >= 400:
         return Extracted(None, "failed", f"HTTP {page.status}")
     started = perf_counter()
@@ -61,7 +80,8 @@ def extract_step(
         return Extracted(None, "failed", article_or_reason, perf_counter() - started)
     if reason := rejection_reason(article_or_reason):
         return Extracted(None, "dropped", reason, perf_counter() - started)
-    return Extracted(article_or_reason, "article", None, perf_counter() - started)
+    digest = article_digest(article_or_reason)
+    return Extracted(article_or_reason, "article", None, perf_counter() - started, None, digest)
 
 
 def process_page(
@@ -83,9 +103,8 @@ def store_step(
         return PageOutcome("failed", extracted.reason, None, extracted.seconds)
     started = perf_counter()
     kept = session.begin_nested()  # the page and its article stand or fall together
-    try:
-        with session.begin_nested():
-            page_id = store_page(session, source_key, page)
+    try:  # no SAVEPOINT of its own: a page that cannot be stored rolls `kept` back anyway
+        page_id = store_page(session, source_key, page, extracted.body)
     except StorageError as error:
         kept.rollback()
         return PageOutcome("failed", f"cannot store page: {error}", None, extracted.seconds)
@@ -114,7 +133,7 @@ def process_stored(
     changed_at: datetime | None = None,
 ) -> PageOutcome:
     """Extract, validate and upsert a page that is already stored (also `syndicate reextract`)."""
-    extracted = extract_step(page, rules, registry)
+    extracted = extract_article_step(page, rules, registry)
     return store_extracted(session, extracted, page_id, seen_at=seen_at, changed_at=changed_at)
 
 
@@ -133,7 +152,12 @@ def store_extracted(
     started = perf_counter()
     try:
         result = upsert_article(
-            session, extracted.article, seen_at=seen_at, page_id=page_id, changed_at=changed_at
+            session,
+            extracted.article,
+            seen_at=seen_at,
+            page_id=page_id,
+            changed_at=changed_at,
+            digest=extracted.digest,
         )
     except CanonicalTakenError as error:  # another source's article: refused, not broken
         return PageOutcome("dropped", error.reason, None, extracted.seconds)

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import gzip
-import hashlib
 import zlib
 from dataclasses import asdict
 from datetime import datetime
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
@@ -16,6 +15,7 @@ from storage.convert import check_text
 from storage.dialect import insert
 from storage.errors import StorageError
 from storage.models import ArticleRow, Page
+from storage.prepared import StoredBody, body_sha256, compress
 from storage.records import FetchedPage, PageRef
 
 # Environment variable operators set to prune pages older than this many days (`db prune`).
@@ -25,16 +25,20 @@ VALIDATORS = ("etag", "last-modified")
 Validators = dict[str, str]
 # What a newer fetch of the same body updates: the latest response's metadata (ETag, ...).
 _REFRESHED = ("fetched_at", "final_url", "status", "headers")
+_UPSERTS: dict[str, Any] = {}  # database kind -> the statement `_upsert` built
 
 
-def store_page(session: Session, source_key: str, page: FetchedPage) -> int:
+def store_page(
+    session: Session, source_key: str, page: FetchedPage, prepared: StoredBody | None = None
+) -> int:
     """Id of the stored page; the same URL with the same body is stored once, however often.
 
     A refetch of an unchanged body only moves `fetched_at` forward and keeps that response's
-    headers (ETag, Last-Modified for the next conditional request).
+    headers (ETag, Last-Modified for the next conditional request). `prepared` is the body's
+    hash and gzip computed already (by an extraction worker), else they are computed here.
     """
     check_text(asdict(page) | {"body": None}, url=page.url, field="page")
-    digest = hashlib.sha256(page.body).hexdigest()
+    digest = prepared.sha256 if prepared is not None else body_sha256(page.body)
     existing = _refresh(session, page, digest)
     if existing is not None:
         return existing
@@ -44,22 +48,30 @@ def store_page(session: Session, source_key: str, page: FetchedPage) -> int:
         "final_url": page.final_url,
         "status": page.status,
         "headers": dict(page.headers),
-        "body": gzip.compress(page.body, compresslevel=6, mtime=0),
+        "body": prepared.gzipped if prepared is not None else compress(page.body),
         "body_sha256": digest,
         "body_size": len(page.body),
         "fetched_at": page.fetched_at,
     }
-    stmt = insert(session, Page).values(values)
-    stmt = stmt.on_conflict_do_update(
-        index_elements=[Page.url, Page.body_sha256],
-        set_={name: stmt.excluded[name] for name in _REFRESHED},
-        where=Page.fetched_at < stmt.excluded.fetched_at,
-    ).returning(Page.id)
-    page_id = session.execute(stmt).scalar_one_or_none()
+    page_id = session.execute(_upsert(session), values).scalar_one_or_none()
     if page_id is not None:
         return int(page_id)
     stored = select(Page.id).where(Page.url == page.url, Page.body_sha256 == digest)
     return int(session.execute(stored).scalar_one())
+
+
+def _upsert(session: Session) -> Any:
+    """INSERT of a page, a newer fetch of a stored one refreshing it: Core, values given as
+    parameters, built once per kind of database (building it costs more than running it)."""
+    kind = session.get_bind().dialect.name
+    if kind not in _UPSERTS:
+        stmt = insert(session, Page.__table__)
+        _UPSERTS[kind] = stmt.on_conflict_do_update(
+            index_elements=[Page.url, Page.body_sha256],
+            set_={name: stmt.excluded[name] for name in _REFRESHED},
+            where=Page.fetched_at < stmt.excluded.fetched_at,
+        ).returning(Page.id)
+    return _UPSERTS[kind]
 
 
 def _refresh(session: Session, page: FetchedPage, digest: str) -> int | None:

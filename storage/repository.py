@@ -20,10 +20,12 @@ from storage.dialect import insert
 from storage.errors import StorageError, database_reason
 from storage.models import ArticleRow, ArticleVersion, Source
 from storage.pages import store_page, touch_page
+from storage.prepared import ArticleDigest
 from storage.records import UpsertResult
 from storage.similarity import signature
 from storage.syndication import (
     CanonicalTakenError,
+    holder_of,
     index_bands,
     link_original,
     link_reclaimed,
@@ -32,6 +34,9 @@ from storage.syndication import (
     reclaim,
     taken,
 )
+
+_SOURCES = "syndicate.sources"  # session.info key: the sources rows read in this session
+_OVERWRITE_LOADED = {"populate_existing": True}  # the row as the database returned it
 
 __all__ = [
     "CanonicalTakenError",
@@ -67,6 +72,7 @@ def upsert_article(
     seen_at: datetime,
     page_id: int | None = None,
     changed_at: datetime | None = None,
+    digest: ArticleDigest | None = None,
 ) -> UpsertResult:
     """Store `article` under its canonical URL: new row, new version, or just `last_seen_at`.
 
@@ -75,9 +81,10 @@ def upsert_article(
     `changed_at` (default `seen_at`) is when a content change is recorded as made.
     A fetch older than the current version (a backfill from an archive) never replaces
     it: it only moves `first_seen_at` back. `reextract` passes `changed_at` to replace anyway.
+    `digest` is the article's content hash and MinHash computed already (extraction workers).
     """
     values = article_values(article)
-    if session.get(Source, values["source"]) is None:
+    if _source(session, values["source"]) is None:
         raise StorageError(
             f"unknown source {values['source']!r} (ensure_source first)",
             url=article.url,
@@ -85,7 +92,14 @@ def upsert_article(
         )
     try:
         with session.begin_nested():
-            return _upsert(session, values, seen_at, page_id, changed_at)
+            return _upsert(
+                session,
+                values,
+                seen_at=seen_at,
+                page_id=page_id,
+                changed_at=changed_at,
+                known=digest,
+            )
     except exc.DBAPIError as error:
         reason = database_reason(error)
         raise StorageError(f"database refused the article: {reason}", url=article.url) from error
@@ -94,30 +108,48 @@ def upsert_article(
 def _upsert(
     session: Session,
     values: dict[str, Any],
+    *,
     seen_at: datetime,
     page_id: int | None,
     changed_at: datetime | None,
+    known: ArticleDigest | None,
 ) -> UpsertResult:
-    squatter_id = reclaim(session, values)
-    owner_id = own_key(session, values)
-    digest = content_hash(values)
-    unchanged = _touch_if_unchanged(session, values["canonical_url"], digest, seen_at)
-    if unchanged is not None:
-        return unchanged
-    state = {"content_hash": digest, "minhash": signature(values["text"]), "page_id": page_id}
+    claimed = values["canonical_url"]
+    held = holder_of(session, claimed)  # one read of the key serves the three checks below
+    squatter_id = reclaim(session, values, held)
+    owner_id = own_key(session, values, None if squatter_id is not None else held)
+    if values["canonical_url"] != claimed:  # own_key keyed it by its own URL
+        held = holder_of(session, values["canonical_url"])
+    elif squatter_id is not None:  # reclaim moved the row holding the key
+        held = None
+    if known is not None and known.canonical_url == values["canonical_url"]:
+        digest = known.content_hash
+    else:  # computed by nobody yet, or for a key own_key has just changed
+        digest = content_hash(values)
+    if held is not None and held.content_hash == digest:
+        return _touch(session, held, seen_at)
+    minhash = known.minhash if known is not None else signature(values["text"])
+    state = {"content_hash": digest, "minhash": minhash, "page_id": page_id}
     new = {"first_seen_at": seen_at, "last_seen_at": seen_at, "updated_at": changed_at or seen_at}
-    stmt = insert(session, ArticleRow).values(values | state | new | {"version": 1})
-    stmt = stmt.on_conflict_do_nothing(index_elements=[ArticleRow.canonical_url])
-    new_id = session.execute(stmt.returning(ArticleRow.id)).scalar_one_or_none()
-    row = _locked(session, values["canonical_url"])
-    if row.source != values["source"]:  # another source inserted it between our checks
-        raise taken(values, row.source)
-    if new_id is not None:
-        _relink(session, row, owner_id)
+    stmt = insert(session, ArticleRow).on_conflict_do_nothing(
+        index_elements=[ArticleRow.canonical_url]
+    )
+    # Values as parameters (compiled once, not per page); the new row itself comes back,
+    # ours alone: this transaction inserted it.
+    row_values = [values | state | new | {"version": 1}]
+    inserted = session.execute(
+        stmt.returning(ArticleRow), row_values, execution_options=_OVERWRITE_LOADED
+    )
+    row = inserted.scalar_one_or_none()
+    if row is not None:
+        _relink(session, row, owner_id, fresh=True)
         link_waiting_copies(session, row)
         if squatter_id is not None:
             link_reclaimed(session, squatter_id, row)
         return UpsertResult("new", row.id, 1)
+    row = _locked(session, values["canonical_url"])
+    if row.source != values["source"]:  # another source inserted it between our checks
+        raise taken(values, row.source)
     row.last_seen_at = max(row.last_seen_at, seen_at)
     row.first_seen_at = min(row.first_seen_at, seen_at)
     stale = changed_at is None and seen_at < row.updated_at
@@ -133,16 +165,17 @@ def _upsert(
     return UpsertResult("updated", row.id, row.version)
 
 
-def _touch_if_unchanged(
-    session: Session, canonical: str, digest: str, seen_at: datetime
-) -> UpsertResult | None:
+def _source(session: Session, key: str) -> Source | None:
+    """The source's row, read once per session: the identity map keeps only objects someone
+    references, so `session.get` alone would read it again for every page of a batch."""
+    source = session.get(Source, key)
+    if source is not None:
+        session.info.setdefault(_SOURCES, {})[key] = source
+    return source
+
+
+def _touch(session: Session, found: Any, seen_at: datetime) -> UpsertResult:
     """Fast path for recrawls: same content stored already -> only `last_seen_at` moves."""
-    query = select(
-        ArticleRow.id, ArticleRow.version, ArticleRow.first_seen_at, ArticleRow.last_seen_at
-    ).where(ArticleRow.canonical_url == canonical, ArticleRow.content_hash == digest)
-    found = session.execute(query).first()
-    if found is None:
-        return None
     if found.last_seen_at < seen_at:
         touch = update(ArticleRow).where(
             ArticleRow.id == found.id, ArticleRow.last_seen_at < seen_at
@@ -162,9 +195,11 @@ def _locked(session: Session, canonical: str) -> ArticleRow:
     return session.execute(query.execution_options(populate_existing=True)).scalar_one()
 
 
-def _relink(session: Session, row: ArticleRow, owner_id: int | None) -> None:
+def _relink(
+    session: Session, row: ArticleRow, owner_id: int | None, *, fresh: bool = False
+) -> None:
     session.flush()
-    index_bands(session, row)
+    index_bands(session, row, fresh=fresh)
     link_original(session, row, claimed=owner_id)
     session.flush()
 

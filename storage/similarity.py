@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from functools import lru_cache
 
 import numpy as np
 from datasketch import MinHash
@@ -58,10 +59,11 @@ def similarity(first: bytes, second: bytes) -> float:
     return float(np.count_nonzero(a == b)) / NUM_PERM
 
 
-def bands(sig: bytes) -> list[tuple[int, int]]:
+@lru_cache(maxsize=64)  # storing an article indexes its bands, then looks its copies up by them
+def bands(sig: bytes) -> tuple[tuple[int, int], ...]:
     """(band, bucket) pairs; the bucket is a signed 64-bit hash so it fits a BIGINT column."""
     width = ROWS * 8
-    return [
+    return tuple(
         (
             band,
             int.from_bytes(
@@ -71,7 +73,7 @@ def bands(sig: bytes) -> list[tuple[int, int]]:
             ),
         )
         for band in range(BANDS)
-    ]
+    )
 
 
 def title_similarity(first: str, second: str) -> float:

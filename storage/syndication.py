@@ -21,9 +21,9 @@ Copies are never merged into, nor deduplicated against, their original: both row
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Select, delete, func, insert, select, update
+from sqlalchemy import Select, Table, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from extractors.urls import InvalidURLError, canonical_url
@@ -35,22 +35,23 @@ from storage.similarity import NEAR_DUPLICATE, bands, similarity, title_similari
 ORIGINAL_WINDOW = (timedelta(days=7), timedelta(days=1))  # original published up to 7d before
 TITLE_FLOOR = 0.15  # translated titles of one story score ~0.25, unrelated ones under 0.05
 MAX_CANDIDATES = 500
+_BANDS = cast(Table, ArticleBand.__table__)
 
 
 class CanonicalTakenError(StorageError):
     """The page's URL is another source's article: a copy may link to it, never replace it."""
 
 
-def own_key(session: Session, values: dict[str, Any]) -> int | None:
+def own_key(session: Session, values: dict[str, Any], owner: Any) -> int | None:
     """Key a page that claims another source's canonical URL by its own URL instead.
 
     Only the owner's source may update an article (docs/schema.md, "Canonical ownership"),
     so two sources claiming one canonical never flip it. A cross-site canonical the page
     declares as its original (`attribution.original_url`) is the original's, even before it
-    is stored. Returns the owner's id, to link the copy to; refuses when no key is left.
+    is stored. `owner` is the article holding the claimed key now (`holder_of`), or None.
+    Returns the owner's id, to link the copy to; refuses when no key is left.
     """
     claimed, source = values["canonical_url"], values["source"]
-    owner = _holder(session, claimed)
     if owner is not None and owner.source == source:
         return None
     own = _canonical_or(values["url"], claimed)
@@ -65,21 +66,18 @@ def own_key(session: Session, values: dict[str, Any]) -> int | None:
     return owner.id if owner is not None else None
 
 
-def reclaim(session: Session, values: dict[str, Any]) -> int | None:
+def reclaim(session: Session, values: dict[str, Any], holder: Any) -> int | None:
     """Give the canonical key back to the page that lives at it; returns the squatter's id.
 
     A foreign page whose cross-site canonical named no stored article, and whose credit link
     (if any) pointed elsewhere, was keyed by that canonical. When the page at that very URL
     arrives from another source, the earlier row moves to its own URL (if free) and is linked
-    as a copy of the new one, instead of refusing the true owner.
+    as a copy of the new one, instead of refusing the true owner. `holder` is the article
+    holding the claimed key now (`holder_of`), or None.
     """
     claimed, source = values["canonical_url"], values["source"]
     if _canonical_or(values["url"], "") != claimed:
         return None  # the newcomer is not the page at the claimed URL
-    query = select(ArticleRow.id, ArticleRow.source, ArticleRow.url).where(
-        ArticleRow.canonical_url == claimed
-    )
-    holder = session.execute(query).first()
     if holder is None or holder.source == source:
         return None
     own = _canonical_or(holder.url, claimed)
@@ -107,6 +105,21 @@ def link_reclaimed(session: Session, squatter_id: int, owner: ArticleRow) -> Non
         _adopt(session, copy, owner)
     else:
         copy.original_article_id = _root(session, owner, copy)
+
+
+def holder_of(session: Session, canonical: str) -> Any:
+    """The article stored under `canonical`, if any: what storing one more page under that
+    key checks (who holds it, its content hash, when it was seen), in one read."""
+    query = select(
+        ArticleRow.id,
+        ArticleRow.source,
+        ArticleRow.url,
+        ArticleRow.content_hash,
+        ArticleRow.version,
+        ArticleRow.first_seen_at,
+        ArticleRow.last_seen_at,
+    ).where(ArticleRow.canonical_url == canonical)
+    return session.execute(query).first()
 
 
 def _holder(session: Session, canonical: str) -> Any:
@@ -139,12 +152,15 @@ def reference_time(row: ArticleRow) -> datetime:
     return row.published_at or row.first_seen_at
 
 
-def index_bands(session: Session, row: ArticleRow) -> None:
-    """Replace the article's LSH buckets so later articles find it as a candidate."""
-    session.execute(delete(ArticleBand).where(ArticleBand.article_id == row.id))
+def index_bands(session: Session, row: ArticleRow, *, fresh: bool = False) -> None:
+    """Replace the article's LSH buckets so later articles find it as a candidate. A `fresh`
+    row (inserted just now) has none to delete: its id is new, and an article's buckets go
+    with it (ON DELETE CASCADE)."""
+    if not fresh:
+        session.execute(delete(ArticleBand).where(ArticleBand.article_id == row.id))
     if row.minhash is not None:
         rows = [{"article_id": row.id, "band": b, "bucket": h} for b, h in bands(row.minhash)]
-        session.execute(insert(ArticleBand), rows)
+        session.execute(insert(_BANDS), rows)  # Core: no ORM work per row
 
 
 def link_original(session: Session, row: ArticleRow, *, claimed: int | None = None) -> None:
@@ -242,6 +258,8 @@ def _by_text(session: Session, row: ArticleRow) -> ArticleRow | None:
         ArticleBand.bucket.in_([bucket for _, bucket in wanted]), ArticleBand.article_id != row.id
     )
     ids = {i for i, band, bucket in session.execute(query) if (band, bucket) in wanted}
+    if not ids:
+        return None
     candidates = select(ArticleRow).where(ArticleRow.id.in_(sorted(ids)[:MAX_CANDIDATES]))
     matches = [
         c
@@ -274,6 +292,8 @@ def link_waiting_copies(session: Session, row: ArticleRow) -> None:
         .where(ArticleRow.original_source == row.source, ArticleRow.original_article_id.is_(None))
         .where(ArticleRow.source != row.source)
     )
+    if not session.execute(select(query.exists())).scalar():
+        return  # the usual case: one indexed read instead of _nearest's two
     for copy in _nearest(session, query, reference_time(row)):
         original = by_attribution(session, copy)
         if original is not None and original.id == row.id:

@@ -88,7 +88,8 @@ def reextract_cmd(
     catalog = catalog_or_exit()
     if source is not None:
         source_or_exit(catalog, source)
-    with _engine("reextract", db) as engine, _pool(workers) as pool, _progress(None) as on_page:
+    pages = _pool(workers, stored=True)
+    with _engine("reextract", db) as engine, pages as pool, _progress(None) as on_page:
         report = reextract(
             engine,
             catalog.rules,
@@ -116,12 +117,15 @@ def _engine(command: str, db: str | None) -> Iterator[Engine]:
 
 
 @contextmanager
-def _pool(workers: int | None) -> Iterator[ExtractionPool]:
-    """Processes extracting pages while this one stores them, stopped when the command ends."""
+def _pool(workers: int | None, *, stored: bool = False) -> Iterator[ExtractionPool]:
+    """Processes extracting pages while this one stores them, stopped when the command ends.
+    `stored`: the pages are stored already (reextract), their bodies are not compressed again."""
     from pipelines.concurrency import default_workers
     from pipelines.extraction_pool import ExtractionPool
+    from pipelines.processing import extract_article_step, extract_step
 
-    pool = ExtractionPool(default_workers() if workers is None else workers)
+    task = extract_article_step if stored else extract_step
+    pool = ExtractionPool(default_workers() if workers is None else workers, task=task)
     try:
         yield pool
     finally:
