@@ -7,7 +7,6 @@ rendered from what survives.
 
 from __future__ import annotations
 
-import copy
 import html
 import itertools
 import re
@@ -68,6 +67,8 @@ def count_words(text: str) -> int:
 
 def clean_text(text: str) -> str:
     """Collapse runs of spaces; keep single newlines from <br>."""
+    if not text:
+        return ""  # most tails between blocks: no regex calls
     lines = [_SPACES.sub(" ", line).strip() for line in _BLANK_LINES.split(text)]
     return "\n".join(line for line in lines if line)
 
@@ -147,17 +148,16 @@ def _some(block: Block | None) -> list[Block]:
 
 
 def _item_block(item: etree._Element, group: int) -> Block | None:
-    # Nested lists are flattened: an item's own text excludes its sub-list's items.
-    shallow = etree.Element("item")
-    shallow.text = item.text
+    # Nested lists are flattened: an item's own text excludes its sub-list's items (read in
+    # place, as `_inline_text` reads an item holding only its other children, tails included).
+    parts = [item.text] if item.text else []
     for child in item:
         if child.tag != "list":
-            shallow.append(_copy(child))
-    return _block("li", shallow, group=group)
-
-
-def _copy(element: etree._Element) -> etree._Element:
-    return copy.deepcopy(element)  # keeps the tail: the text after an inline element
+            _walk(child, parts)
+            if child.tail:
+                parts.append(child.tail)
+    text = clean_text("".join(parts))
+    return Block("li", text, group=group) if text else None
 
 
 def _row_block(row: etree._Element, group: int) -> Block | None:

@@ -24,6 +24,11 @@ _AUTHOR_HREF = re.compile(
     re.IGNORECASE,
 )
 _AUTHOR_CLASS = re.compile(r"(^|[\s_-])(author|autor|auteur|by)([\s_-]|$)", re.IGNORECASE)
+# Words one of which every class and href above contains: an ASCII value holding none of them
+# in its lowered text (nearly every element) is settled by this plain search, without the
+# slower case-insensitive ones. Other values go to those, which know non-ASCII case pairs.
+_CLASS_HINTS = re.compile(r"by|aut|writer|journalist")
+_HREF_HINTS = re.compile(r"aut|profile|staff|writer|journalist|contributor|reporter")
 _LEVELS = 4
 _SKIP_ANCESTORS = re.compile(r"comment|related|recommend|more-from|most-popular|trending", re.I)
 _SKIP_TAGS = {"figure", "figcaption", "nav", "blockquote"}
@@ -56,11 +61,20 @@ def _level(node: lxml.html.HtmlElement) -> int | None:
     if node.get("rel") == "author" or "author" in itemprop or "creator" in itemprop:
         return 0
     marks = node.get("class") or ""
-    if _BYLINE_CLASS.search(marks) or "byline" in (node.get("id") or "").lower():
+    hinted = _may_match(marks, _CLASS_HINTS)
+    if (hinted and _BYLINE_CLASS.search(marks)) or "byline" in (node.get("id") or "").lower():
         return 1
-    if node.tag == "a" and _AUTHOR_HREF.search(node.get("href") or ""):
+    href = (node.get("href") or "") if node.tag == "a" else ""
+    if _may_match(href, _HREF_HINTS) and _AUTHOR_HREF.search(href):
         return 2
-    return 3 if marks and _AUTHOR_CLASS.search(marks) else None
+    return 3 if hinted and _AUTHOR_CLASS.search(marks) else None
+
+
+def _may_match(value: str, hints: re.Pattern[str]) -> bool:
+    """False only when `value` is ASCII and holds none of `hints` in any letter case."""
+    if not value:
+        return False
+    return not value.isascii() or hints.search(value.lower()) is not None
 
 
 def _texts(nodes: list[lxml.html.HtmlElement]) -> list[str]:
@@ -145,8 +159,13 @@ def headline_bylines(tree: lxml.html.HtmlElement) -> list[str]:
         if node.tag in _HIDDEN_TAGS or node.tag in _SKIP_TAGS:
             continue
         text = " ".join(node.text_content().split())
-        inner = any(_names_line(" ".join(c.text_content().split())) for c in node)
-        if len(text) <= _MAX_CHARS and _names_line(text) and text not in found and not inner:
+        # The children are read last, only for a candidate line (a few per page at most).
+        if (
+            len(text) <= _MAX_CHARS
+            and _names_line(text)
+            and text not in found
+            and not any(_names_line(" ".join(c.text_content().split())) for c in node)
+        ):
             found.append(text)
     return found
 

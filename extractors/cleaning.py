@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from extractors.article import Removed
 from extractors.blocks import Block
 from extractors.rule_files import LineRule, RuleSet
+from extractors.rule_hints import lowered, may_match
 
 # Longer blocks that open with a teaser label are paragraphs, never teasers.
 _TEASER_MAX_WORDS = 60
@@ -38,6 +39,7 @@ _AUTHOR_LINE_MAX_WORDS = 8
 # Datelines ("LIMA (EFE).-") are looked for in the first two blocks, the lead.
 _DATELINE_BLOCKS = 2
 _HAS_LETTER = re.compile(r"[^\W\d_]")
+_WORD = re.compile(r"\w+")
 
 
 @dataclass(slots=True)
@@ -132,8 +134,13 @@ def _reason(block: Block, rules: RuleSet, result: Cleaned, *, in_credit_zone: bo
             return rule.reason
     if block.words > rules.max_line_words:
         return None  # longer than any line rule: a paragraph of the article
+    folded = lowered(block.text)
     for rule in rules.lines:
-        if block.words <= rule.max_words and rule.pattern.search(block.text):
+        if (
+            block.words <= rule.max_words
+            and may_match(rule.hints, folded)
+            and rule.pattern.search(block.text)
+        ):
             return rule.reason
     return None
 
@@ -188,4 +195,4 @@ def _is_box_item(block: Block) -> bool:
 
 
 def _key(text: str) -> str:
-    return " ".join(re.findall(r"\w+", text.casefold()))
+    return " ".join(_WORD.findall(text.casefold()))

@@ -31,7 +31,7 @@ _CJK_DATE = re.compile(r"((?:19|20)\d{2})\s*[年년]\s*(\d{1,2})\s*[月월]\s*(\
 _LATEST_WITHOUT_FETCH = "2099-12-31"  # no fetch time: no bound from the clock either
 _MAX_OFFSET = timedelta(hours=14)  # UTC-12 to UTC+14
 _OFFSET_STEP = timedelta(minutes=15)  # every offset in use is whole quarter-hours
-_PROBE_ZONE = "+05:00"  # any zone but UTC: a value without an offset moves with it
+_UTC = ZoneInfo("UTC")  # what `zone("UTC")` gives
 _MAX_AHEAD = timedelta(days=366)  # later than this after the fetch is not a publication date
 # Without a fetch time dateparser would fill in "now" from the clock: parse only values
 # that carry a full date themselves.
@@ -65,14 +65,10 @@ def parse_date(
     Without `fetched_at`, values that need "now" (relative, or without a year) give None
     rather than being resolved against the machine's clock. A naive `fetched_at` is UTC.
     """
-    if not value or len(value) > 100:
-        return None
     if fetched_at is not None and fetched_at.tzinfo is None:
         fetched_at = fetched_at.replace(tzinfo=UTC)
     tz = zone(timezone)
-    text = value.strip()
-    iso_like = _ISO.match(text) or _ISO_BASIC.match(text)
-    parsed = _parse_iso(text) if iso_like else _parse_free(text, language, tz, fetched_at)
+    parsed = _as_written(value, language, tz, fetched_at)
     if parsed is None:
         return None
     if parsed.tzinfo is None:
@@ -80,6 +76,18 @@ def parse_date(
     if parsed.year < _MIN_YEAR or (fetched_at and parsed > fetched_at + _MAX_AHEAD):
         return None
     return parsed
+
+
+def _as_written(
+    value: str | None, language: str | None, tz: tzinfo, fetched_at: datetime | None
+) -> datetime | None:
+    """`value` parsed, with an offset only when it states one; `tz` only anchors relative
+    values (so without `fetched_at` the result does not depend on it)."""
+    if not value or len(value) > 100:
+        return None
+    text = value.strip()
+    iso_like = _ISO.match(text) or _ISO_BASIC.match(text)
+    return _parse_iso(text) if iso_like else _parse_free(text, language, tz, fetched_at)
 
 
 def _parse_iso(text: str) -> datetime | None:
@@ -166,11 +174,13 @@ def local_offset(moment: datetime, shown: list[str | None], *, language: str | N
 
 def _reading(value: str | None, language: str | None) -> tuple[datetime | None, bool]:
     """`value` read as UTC, and whether it states its own offset (the instant does not move
-    with the zone assumed for it)."""
-    as_utc = parse_date(value, language=language, timezone="UTC")
-    if as_utc is None:
+    with the zone assumed for it). Parsed once: without a fetch time the zone assumed only
+    fills in a missing offset, so `parse_date` in any two zones agrees exactly when it has one."""
+    parsed = _as_written(value, language, _UTC, None)
+    if parsed is None or parsed.year < _MIN_YEAR:
         return None, False
-    return as_utc, parse_date(value, language=language, timezone=_PROBE_ZONE) == as_utc
+    offset_given = parsed.tzinfo is not None
+    return (parsed if offset_given else parsed.replace(tzinfo=_UTC)), offset_given
 
 
 def page_timezone(

@@ -47,7 +47,8 @@ def _drop(element: lxml.html.HtmlElement) -> None:
 def _is_capitals_label(element: lxml.html.HtmlElement) -> bool:
     if element.getparent() is None or len(element) > 1:
         return False
-    raw = element.text_content()
+    # Without children the text is the element's own: no XPath string() call (most elements).
+    raw = element.text_content() if len(element) else element.text or ""
     if len(raw) > _MAX_LABEL_CHARS or raw.upper() != raw or not raw.strip():
         return False  # most elements: settled without looking at each letter
     text = clean_text(raw)

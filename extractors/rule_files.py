@@ -9,6 +9,7 @@ from functools import cache
 from importlib import resources
 
 from extractors.errors import ExtractionError
+from extractors.rule_hints import hints_of
 
 _FLAGS = re.IGNORECASE | re.UNICODE | re.DOTALL
 # A rules-file entry without `max_words` matches blocks up to this many words.
@@ -24,6 +25,7 @@ class LineRule:
     pattern: re.Pattern[str]
     reason: str
     max_words: int
+    hints: re.Pattern[str] | None = None  # see extractors.rule_hints: a cheap test first
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +61,7 @@ def _line_rules(entries: list[dict[str, object]], where: str) -> list[LineRule]:
             _compile(str(entry["pattern"]), where),
             str(entry.get("reason", "boilerplate")),
             int(str(entry.get("max_words", _DEFAULT_MAX_WORDS))),
+            hints_of(str(entry["pattern"])),
         )
         for entry in entries
     ]
@@ -84,7 +87,10 @@ def load_rules(extra: tuple[tuple[str, str], ...] = ()) -> RuleSet:
         credits += _line_rules(data.get("credit", []), where)
         bylines += _line_rules(data.get("byline", []), where)
         datelines += [_compile(rule["pattern"], where) for rule in data.get("dateline", [])]
-    lines += [LineRule(_compile(p, "source rules"), r, _SOURCE_RULE_MAX_WORDS) for p, r in extra]
+    lines += [
+        LineRule(_compile(p, "source rules"), r, _SOURCE_RULE_MAX_WORDS, hints_of(p))
+        for p, r in extra
+    ]
     separator = r"(?:\s*[:|»›>]+|\s+[-–—]+\s|\s*\.{3})"
     return RuleSet(
         teaser=_compile(

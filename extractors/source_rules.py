@@ -58,7 +58,7 @@ def name_key(name: str) -> str:
     Letters of every script are kept ("山田太郎", "Иван Петров"); only combining marks go.
     """
     decomposed = unicodedata.normalize("NFKD", name.casefold())
-    return "".join(c for c in decomposed if c.isalnum())
+    return "".join(filter(str.isalnum, decomposed))  # filter: no generator step per letter
 
 
 @dataclass(slots=True)

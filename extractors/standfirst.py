@@ -10,6 +10,7 @@ of AEB precision), and a description that is not shown on the page (readers neve
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterator
 
@@ -31,9 +32,10 @@ _LEAD_ITEMPROPS = frozenset({"description", "alternativeheadline", "abstract"})
 # The lead is among the first few text elements after the headline, never further down.
 _MAX_ELEMENTS_AFTER_HEADLINE = 4
 _MIN_WORDS, _MAX_WORDS = 6, 90
-_FOLLOWING = (
-    "following::*[self::p or self::h2 or self::h3 or self::div or self::span][position() <= 60]"
-)
+# Walked lazily in Python: the XPath `following::` axis would visit the whole rest of the page
+# though the lead is settled within the first few of these.
+_FOLLOWING_TAGS = frozenset({"p", "h2", "h3", "div", "span"})
+_MAX_FOLLOWING = 60
 # Chrome a lead is never inside, and the header block the headline sits in.
 _NOT_INSIDE = frozenset(
     {"a", "nav", "aside", "footer", "figure", "figcaption", "li", "form", "button", "header"}
@@ -45,10 +47,11 @@ _HEADER_TOKENS = frozenset(
 )
 # A lead mostly present in the body already (share of its word 4-grams) is not added again.
 _ALREADY_IN_BODY = 0.5
-_DESCRIPTION_QUERIES = (
-    '//meta[@property="og:description"]/@content',
-    '//meta[@name="description"]/@content',
-    '//meta[@name="twitter:description"]/@content',
+# In order of preference; one walk of the page collects the <meta> of all three.
+_DESCRIPTION_KEYS = (
+    ("property", "og:description"),
+    ("name", "description"),
+    ("name", "twitter:description"),
 )
 # The headline's words are (nearly) all in <title>, which adds the site's name.
 _TITLE_SHARE = 0.8
@@ -79,10 +82,13 @@ def find_standfirst(tree: lxml.html.HtmlElement, description: str | None) -> str
 
 def page_description(tree: lxml.html.HtmlElement) -> str | None:
     """The description the page declares (og:, plain or twitter:), for comparison only."""
-    for query in _DESCRIPTION_QUERIES:
-        found = tree.xpath(query)
-        if found and str(found[0]).strip():
-            return str(found[0])
+    # Every <meta> of the document with a content, as `//meta/@content` finds them.
+    metas = [m for m in tree.getroottree().iter("meta") if m.get("content") is not None]
+    for attribute, value in _DESCRIPTION_KEYS:
+        # The first such <meta> only: a blank one is not passed over for a later one.
+        content = next((str(m.get("content")) for m in metas if m.get(attribute) == value), None)
+        if content is not None and content.strip():
+            return content
     return None
 
 
@@ -106,12 +112,28 @@ def _headline(tree: lxml.html.HtmlElement) -> lxml.html.HtmlElement | None:
 
 def _text_elements_after(headline: lxml.html.HtmlElement) -> Iterator[lxml.html.HtmlElement]:
     """Elements after the headline in document order that hold visible text of their own."""
-    for element in headline.xpath(_FOLLOWING):
+    chrome: dict[lxml.html.HtmlElement, bool] = {}  # neighbours share ancestors: judge each once
+    for element in itertools.islice(_following(headline), _MAX_FOLLOWING):
         if element.tag in {"div", "span"} and not (element.text or "").strip():
             continue  # a wrapper; its children come next
-        if _hidden(element) or any(_chrome(a) for a in element.iterancestors()):
+        if _hidden(element) or any(_judged(a, chrome) for a in element.iterancestors()):
             continue
         yield element
+
+
+def _judged(ancestor: lxml.html.HtmlElement, chrome: dict[lxml.html.HtmlElement, bool]) -> bool:
+    if (known := chrome.get(ancestor)) is None:
+        known = chrome[ancestor] = _chrome(ancestor)
+    return known
+
+
+def _following(node: lxml.html.HtmlElement) -> Iterator[lxml.html.HtmlElement]:
+    """The XPath `following::*` elements of `_FOLLOWING_TAGS` (after `node` in document order,
+    its own descendants excluded), generated lazily."""
+    while node is not None:
+        for sibling in node.itersiblings():
+            yield from sibling.iter(*_FOLLOWING_TAGS)
+        node = node.getparent()
 
 
 def _chrome(ancestor: lxml.html.HtmlElement) -> bool:

@@ -52,11 +52,12 @@ def headline(tree: lxml.html.HtmlElement, declared: list[str], site_names: list[
     if len(found) == 1:
         # A lone <h1> sharing next to nothing with every declared title is a widget's
         # ("Original text" of a translate box), not this page's headline.
-        if declared and _likeness(found[0], declared) < _UNLIKE:
+        if declared and not _like_any(found[0], declared, _UNLIKE):
             return None
         return found[0]
-    best = max(found, key=lambda t: _likeness(t, declared))
-    return best if _likeness(best, declared) >= _LIKE else None
+    likeness = {text: _likeness(text, declared) for text in found}  # each compared once
+    best = max(found, key=likeness.__getitem__)
+    return best if likeness[best] >= _LIKE else None
 
 
 def strip_site_name(title: str, site_names: list[str]) -> str:
@@ -118,6 +119,19 @@ def _site_segments(declared: list[str]) -> set[str]:
     # A part that is a whole declared title (og:title) is the headline, the longer one a
     # subtitle: "WTF? What's The Future? - From the WTF? Economy to the Next Economy".
     return segments - {name_key(title) for title in declared}
+
+
+def _like_any(text: str, declared: list[str], threshold: float) -> bool:
+    """Whether `_likeness(text, declared) >= threshold`, stopping at the first title that is:
+    difflib's cheap upper bounds settle most comparisons without the full ratio."""
+    key = name_key(text)
+    for title in declared:
+        matcher = SequenceMatcher(None, key, name_key(title))
+        if matcher.real_quick_ratio() < threshold or matcher.quick_ratio() < threshold:
+            continue  # upper bounds of ratio(): this title cannot reach the threshold
+        if matcher.ratio() >= threshold:
+            return True
+    return False
 
 
 def _likeness(text: str, declared: list[str]) -> float:
