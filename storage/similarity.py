@@ -7,9 +7,12 @@ import hashlib
 import re
 import unicodedata
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 import numpy as np
-from datasketch import MinHash
+
+if TYPE_CHECKING:  # datasketch imports scipy (~0.8 s): only a crawl that stores text needs it
+    from datasketch import MinHash
 
 NUM_PERM = 128
 BANDS, ROWS = 32, 4  # 32 bands of 4 rows: a pair at Jaccard 0.7 is a candidate with p > 0.99
@@ -23,7 +26,14 @@ _UNSPACED = (
 )
 _WORD = re.compile(rf"[{_UNSPACED}]|(?:(?![{_UNSPACED}])\w)+")
 _RUN = re.compile(r"\w+")
-_TEMPLATE = MinHash(num_perm=NUM_PERM, seed=1)  # permutations are computed once, then shared
+
+
+@lru_cache(maxsize=1)
+def _template() -> MinHash:
+    """The permutations, computed once per process, then shared by every signature."""
+    from datasketch import MinHash
+
+    return MinHash(num_perm=NUM_PERM, seed=1)
 
 
 def fold(text: str) -> str:
@@ -45,8 +55,9 @@ def signature(text: str) -> bytes | None:
         return None
     count = len(tokens) - SHINGLE_WORDS + 1
     shingles = {" ".join(tokens[i : i + SHINGLE_WORDS]) for i in range(count)}
-    minhash = MinHash(
-        num_perm=NUM_PERM, seed=1, permutations=_TEMPLATE.permutations, scheme=_TEMPLATE.scheme
+    template = _template()
+    minhash = type(template)(
+        num_perm=NUM_PERM, seed=1, permutations=template.permutations, scheme=template.scheme
     )
     minhash.update_batch([s.encode() for s in shingles])
     return np.asarray(minhash.hashvalues, dtype="<u8").tobytes()
