@@ -84,13 +84,8 @@ def finish_run(
 ) -> None:
     """Record how the run ended. `counts` keys are COUNT_KEYS; `failures` maps reason -> count;
     `reason` says why a run failed or stopped."""
-    if status not in RUN_STATUSES:
-        raise ValueError(f"unknown run status {status!r}; expected one of {RUN_STATUSES}")
+    end_run(session, run_id, finished_at=finished_at, status=status, reason=reason)
     run = _running(session, run_id)
-    run.finished_at = finished_at
-    run.heartbeat_at = finished_at
-    run.status = status
-    run.reason = reason
     run.discovered = discovered
     _write_counts(run, counts, failures)
 

@@ -27,6 +27,13 @@ if TYPE_CHECKING:  # Scrapy, SQLAlchemy and storage load when a crawl runs, not 
     from storage.leases import LeaseInfo
 
 SETTINGS_MODULE = "syndicate.scrapy_settings"
+# Options `crawl` and `worker` share.
+VerboseOption = Annotated[
+    bool, typer.Option("--verbose", "-v", help="Scrapy's log (and stats) on stderr")
+]
+SetOption = Annotated[
+    list[str] | None, typer.Option("--set", help="Scrapy setting NAME=VALUE (repeatable)")
+]
 WAIT_POLL_SECONDS = 2.0
 
 
@@ -46,13 +53,9 @@ def crawl(
     wait: Annotated[
         bool, typer.Option(help="Wait for a crawl of the same source to end instead of exit 75")
     ] = False,
-    verbose: Annotated[
-        bool, typer.Option("--verbose", "-v", help="Scrapy's log (and stats) on stderr")
-    ] = False,
+    verbose: VerboseOption = False,
     db: DbOption = None,
-    setting: Annotated[
-        list[str] | None, typer.Option("--set", help="Scrapy setting NAME=VALUE (repeatable)")
-    ] = None,
+    setting: SetOption = None,
 ) -> None:
     """Crawl sources now: discover, fetch, extract, store; every page's outcome is recorded."""
     from storage.leases import describe

@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from syndicate.commands.crawl_cmd import (
+    SetOption,
+    VerboseOption,
     apply_options,
     check_redis,
     crawl_settings,
@@ -45,13 +47,9 @@ def worker(
             help="Exit after SECONDS with no running crawl to join (default: run until stopped)",
         ),
     ] = None,
-    verbose: Annotated[
-        bool, typer.Option("--verbose", "-v", help="Scrapy's log (and stats) on stderr")
-    ] = False,
+    verbose: VerboseOption = False,
     db: DbOption = None,
-    setting: Annotated[
-        list[str] | None, typer.Option("--set", help="Scrapy setting NAME=VALUE (repeatable)")
-    ] = None,
+    setting: SetOption = None,
 ) -> None:
     """Join running crawls from the shared Redis queue (SYNDICATE_REDIS_URL), on any machine."""
     catalog = catalog_or_exit()
