@@ -85,6 +85,8 @@ DOWNLOADER_MIDDLEWARES = {
     "pipelines.incremental.IncrementalMiddleware": 540,
     "pipelines.request_guard.ResolverGuardMiddleware": 760,  # after proxies, before retries
 }
+# Stored, unchanged articles are skipped as listings yield them (pipelines/incremental.py).
+SPIDER_MIDDLEWARES = {"pipelines.incremental.StoredSkipMiddleware": 950}
 ITEM_PIPELINES = {
     "pipelines.store.StorePipeline": 300,
 }
