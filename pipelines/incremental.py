@@ -147,6 +147,7 @@ class StoredSkipMiddleware:
         self.database_url = database_url
         self.refresh = crawler.settings.getbool("SYNDICATE_REFRESH")
         self.seen = seen_for(crawler)
+        self.skipped: set[str] = set()  # as the scheduler's seen-URLs filter would drop repeats
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> StoredSkipMiddleware:
@@ -174,7 +175,9 @@ class StoredSkipMiddleware:
             return False
         if not self.seen.stored_unchanged(item, self.refresh):
             return False
-        skip(self.crawler.stats, ALREADY_STORED)
+        if item.url not in self.skipped:  # listed twice (feed and sitemap): one outcome
+            self.skipped.add(item.url)
+            skip(self.crawler.stats, ALREADY_STORED)
         return True
 
 

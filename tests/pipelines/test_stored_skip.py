@@ -36,6 +36,7 @@ def test_stored_unchanged_articles_are_dropped_and_counted_the_rest_go_on() -> N
     output = [
         article(STORED),
         article(STORED + "?ref=rss"),  # the stored URL behind a tracker
+        article(STORED + "?ref=rss"),  # listed again (a feed and a sitemap): one outcome
         article(STORED, modified=datetime(2024, 6, 1, tzinfo=UTC)),  # dated after we saw it
         article("https://news.example/a-new-story/"),
         listing,
