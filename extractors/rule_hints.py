@@ -11,6 +11,7 @@ start with a literal of a few letters gets no hints and is always searched.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 _META = frozenset(".^$*+?{}[]\\|()")
 _QUANTIFIERS = frozenset("*+?{")
@@ -80,10 +81,10 @@ def _literal_prefix(text: str) -> str:
     return "".join(chars)
 
 
-def _split(pattern: str) -> list[str] | None:
-    """Top-level alternatives (outside groups and classes), or None when unbalanced."""
-    parts: list[str] = []
-    depth, begin, index = 0, 0, 0
+def _structure(pattern: str, start: int = 0) -> Iterator[tuple[int, str]]:
+    """The unescaped "(", ")" and "|" outside character classes, in order, from `start`;
+    ("[", index) for a class that is never closed, and nothing after it."""
+    index = start
     while index < len(pattern):
         char = pattern[index]
         if char == "\\":
@@ -91,18 +92,30 @@ def _split(pattern: str) -> list[str] | None:
         elif char == "[":
             end = _class_end(pattern, index)
             if end is None:
-                return None
+                yield index, "["
+                return
             index = end
-        elif char == "(":
+        elif char in "()|":
+            yield index, char
+        index += 1
+
+
+def _split(pattern: str) -> list[str] | None:
+    """Top-level alternatives (outside groups and classes), or None when unbalanced."""
+    parts: list[str] = []
+    depth, begin = 0, 0
+    for index, char in _structure(pattern):
+        if char == "[":
+            return None
+        if char == "(":
             depth += 1
         elif char == ")":
             depth -= 1
             if depth < 0:
                 return None
-        elif char == "|" and depth == 0:
+        elif depth == 0:
             parts.append(pattern[begin:index])
             begin = index + 1
-        index += 1
     if depth:
         return None
     parts.append(pattern[begin:])
@@ -111,23 +124,16 @@ def _split(pattern: str) -> list[str] | None:
 
 def _closing(pattern: str, start: int) -> int | None:
     """Index of the ")" closing the group opened at `start`."""
-    depth, index = 0, start
-    while index < len(pattern):
-        char = pattern[index]
-        if char == "\\":
-            index += 1
-        elif char == "[":
-            end = _class_end(pattern, index)
-            if end is None:
-                return None
-            index = end
-        elif char == "(":
+    depth = 0
+    for index, char in _structure(pattern, start):
+        if char == "[":
+            return None
+        if char == "(":
             depth += 1
         elif char == ")":
             depth -= 1
             if depth == 0:
                 return index
-        index += 1
     return None
 
 
