@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -52,6 +53,19 @@ UNRECORDED_STAT = "syndicate/run_unrecorded"  # the database was gone when the r
 RUN_OVER = "run over"  # close reason of a worker whose run ended before it joined
 
 
+@dataclass(frozen=True, slots=True)
+class Share:
+    """Counts one process adds to its run in one write."""
+
+    counts: dict[str, int]
+    failures: dict[str, int]
+    discovered: int
+
+    @property
+    def empty(self) -> bool:
+        return not any(self.counts.values()) and not self.failures and not self.discovered
+
+
 class Unwritten:
     """What this process counted since it last added to its run: each write adds only the
     difference, so several processes can add to one row and a retried write adds nothing twice."""
@@ -61,27 +75,26 @@ class Unwritten:
         self.failures: dict[str, int] = {}
         self.discovered = 0
 
-    def since_last(self, stats: StatsCollector) -> tuple[dict[str, int], dict[str, int], int]:
-        """(counts, failures, discovered) counted since the last `written`."""
-        now_counts, now_failures = counts(stats), failures(stats)
-        return (
-            {k: v - self.counts.get(k, 0) for k, v in now_counts.items()},
-            {
+    def since_last(self, stats: StatsCollector) -> Share:
+        """What was counted since the last `written`."""
+        now_failures = failures(stats)
+        return Share(
+            counts={k: v - self.counts.get(k, 0) for k, v in counts(stats).items()},
+            failures={
                 k: v - self.failures.get(k, 0)
                 for k, v in now_failures.items()
                 if v != self.failures.get(k, 0)
             },
-            _discovered(stats) - self.discovered,
+            discovered=_discovered(stats) - self.discovered,
         )
 
-    def written(self, stats_then: tuple[dict[str, int], dict[str, int], int]) -> None:
-        """The delta from `since_last` is in the row: move the baseline by it."""
-        delta_counts, delta_failures, delta_discovered = stats_then
-        for key, n in delta_counts.items():
+    def written(self, share: Share) -> None:
+        """`share` is in the row: move the baseline by it."""
+        for key, n in share.counts.items():
             self.counts[key] = self.counts.get(key, 0) + n
-        for key, n in delta_failures.items():
+        for key, n in share.failures.items():
             self.failures[key] = self.failures.get(key, 0) + n
-        self.discovered += delta_discovered
+        self.discovered += share.discovered
 
 
 class CrawlRunRecorder:
@@ -177,11 +190,12 @@ class CrawlRunRecorder:
                     if self.owner
                     else True
                 )
-                delta, _ = self._add_counts(session)
+                share = self.unwritten.since_last(self._stats())
+                self._add(session, share)
         except Exception as exc:  # a database hiccup: try again next beat, the lease has slack
             logger.warning("heartbeat of run %s failed: %r", self.run_id, exc)
             return
-        self.unwritten.written(delta)
+        self.unwritten.written(share)
         if not ours and self.crawler.engine is not None:
             logger.error("run %s lost the lease of %s", self.run_id, self.source)
             deferred_from_coro(self.crawler.engine.close_spider_async(reason=LEASE_LOST))
@@ -191,31 +205,29 @@ class CrawlRunRecorder:
         False if the database could not take them."""
         if self.engine is None or self.run_id is None:
             return True
-        delta = self.unwritten.since_last(self._stats())
-        if not any(delta[0].values()) and not delta[1] and not delta[2]:
+        share = self.unwritten.since_last(self._stats())
+        if share.empty:
             return True  # nothing new: no transaction
         try:
             with session_scope(self.engine) as session:
-                delta, _ = self._add_counts(session)
+                self._add(session, share)
         except Exception as exc:
             logger.warning("could not add the counts of run %s: %r", self.run_id, exc)
             return False
-        self.unwritten.written(delta)
+        self.unwritten.written(share)
         return True
 
-    def _add_counts(self, session: Any) -> tuple[tuple[dict[str, int], dict[str, int], int], int]:
-        """Add what is unwritten; (that delta, the run's pages now)."""
+    def _add(self, session: Any, share: Share) -> int:
+        """Add `share` to the run; the run's pages now, every process's together."""
         assert self.run_id is not None
-        delta = self.unwritten.since_last(self._stats())
-        pages = add_to_run(
+        return add_to_run(
             session,
             self.run_id,
             now=self.clock(),
-            counts=delta[0],
-            failures=delta[1],
-            discovered=delta[2],
+            counts=share.counts,
+            failures=share.failures,
+            discovered=share.discovered,
         )
-        return delta, pages
 
     def _stats(self) -> StatsCollector:
         assert self.crawler.stats is not None  # the crawler made it before any signal
@@ -235,7 +247,8 @@ class CrawlRunRecorder:
         stats = self._stats()
         try:
             with session_scope(self.engine) as session:
-                delta, run_pages = self._add_counts(session)
+                share = self.unwritten.since_last(stats)
+                run_pages = self._add(session, share)
                 own_pages = counts(stats)["pages"]
                 # Workers may have fetched what this process did not: judge the whole run.
                 status, why = run_ending(reason, stats.get_stats(), others=run_pages - own_pages)
@@ -249,7 +262,7 @@ class CrawlRunRecorder:
             logger.error("could not record the end of run %s: %s", self.run_id, type(exc).__name__)
             stats.set_value(UNRECORDED_STAT, True)
             return
-        self.unwritten.written(delta)
+        self.unwritten.written(share)
         if self.owner:
             logger.info(
                 "crawl run %s %s: %s %s", self.run_id, status, counts(stats), failures(stats)
