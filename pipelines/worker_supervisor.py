@@ -41,7 +41,8 @@ class LeftRun:
 
 
 class WorkerSupervisor:
-    """Joins runs as they appear; `left` lists the runs worked on, `lost` a lost service."""
+    """Joins runs as they appear, tells `on_left` of each run it leaves; `lost` names a lost
+    service."""
 
     def __init__(
         self,
@@ -63,7 +64,6 @@ class WorkerSupervisor:
         self.poll_seconds = poll_seconds
         self.joined: dict[str, int] = {}
         self.done: set[tuple[str, int]] = set()
-        self.left: list[LeftRun] = []
         self.unknown_told: set[str] = set()
         self.idle_since = time.monotonic()
         self.lost: str | None = None
@@ -140,9 +140,7 @@ class WorkerSupervisor:
         self.idle_since = time.monotonic()
         stats = crawler.stats.get_stats() if crawler.stats is not None else {}
         if stats.get(JOINED_STAT) is not None:
-            left = LeftRun(source, run_id, crawler)
-            self.left.append(left)
-            self.on_left(left)
+            self.on_left(LeftRun(source, run_id, crawler))
         ending = str(stats.get("finish_reason", ""))
         if (why := stats.get(STOPPED_STAT)) is not None:
             self._service_lost(f"Redis ({why})")
