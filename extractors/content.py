@@ -11,6 +11,7 @@ from trafilatura import bare_extraction
 
 from extractors.blocks import Block, blocks_from_tree
 from extractors.furniture import drop_furniture
+from extractors.loose_text import wrap_loose_text
 from extractors.source_rules import SourceRules
 from extractors.standfirst import find_standfirst, page_description, with_standfirst
 
@@ -54,6 +55,7 @@ def _run(
     favor_recall: bool = False,
 ) -> list[Block]:
     drop_furniture(tree)
+    wrap_loose_text(tree)
     document = bare_extraction(
         tree,
         url=url,

@@ -120,3 +120,44 @@ def test_a_word_left_between_blocks_is_not_a_paragraph() -> None:
         "Si continúas leyendo en este dispositivo, no se podrá leer en el otro.",
         "Tu suscripción se está usando en otro dispositivo.",
     ]
+
+
+LEAD_AFTER_PICTURE_BOX = """<html><head><title>Steam survey: Linux share ticks up</title></head><body>
+<div id="main"><article class="full"><h1>Steam survey: Linux share ticks up</h1>
+<div class="content">
+<div style="float: left; padding: 0 10px 10px;"><img alt="VALVE" src="/valve.webp"></div>
+With the start of a new month, Valve has published its software and hardware survey for the
+month before, and the Linux share went up slightly on a percentage basis.
+<br><br>For last month, the share of Steam users running Linux rose to 0.84%, a small increase
+over April that is in line with what the survey has shown over the last year.
+<br><br>Windows comes in at 95.9% for the month, while macOS lost a little ground compared with
+the month before, according to the same survey published by Valve on Saturday.
+</div></article></div>
+<footer>Copyright Phoronix Media</footer></body></html>"""
+
+LEAD_AS_CONTAINER_TEXT = """<html><head><title>Driver rescues family from burning car</title></head><body>
+<div id="leftCol"><h1>Driver rescues family from burning car</h1>
+<div id="articleBody">David Fredericksen was driving his truck along the interstate near Biloxi when he
+saw a car hit an eighteen-wheeler while it was trying to merge onto the road ahead of him.
+<p>He stopped his truck and walked calmly towards the wreck with a fire extinguisher, and other
+drivers soon joined him to pull a woman and her granddaughter out of the car.</p>
+<p>Despite the fireball seen in the video, everyone involved survived, and the grandmother and
+the child were taken to hospital with minor injuries, police said later that day.</p>
+<span>Share this</span> <a href="/share">Facebook</a>
+</div></div></body></html>"""
+
+
+def test_a_lead_written_after_a_picture_box_is_the_first_paragraph() -> None:
+    article = extract(LEAD_AFTER_PICTURE_BOX, URL)
+    paragraphs = _paragraphs(article.text)
+    assert paragraphs[0].startswith("With the start of a new month, Valve has published")
+    assert "Windows comes in at 95.9%" in article.text
+    assert "<p>With the start of a new month" in article.html
+
+
+def test_a_lead_written_as_the_containers_own_text_is_kept_before_the_paragraphs() -> None:
+    article = extract(LEAD_AS_CONTAINER_TEXT, URL)
+    paragraphs = _paragraphs(article.text)
+    assert paragraphs[0].startswith("David Fredericksen was driving his truck")
+    assert paragraphs[1].startswith("He stopped his truck")
+    assert "Share this" not in article.text  # a short run stays as it was: not a paragraph
