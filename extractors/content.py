@@ -11,6 +11,7 @@ from trafilatura import bare_extraction
 
 from extractors.blocks import Block, blocks_from_tree
 from extractors.furniture import drop_furniture
+from extractors.heading_links import drop_textless_heading_links
 from extractors.loose_text import wrap_loose_text
 from extractors.source_rules import SourceRules
 from extractors.standfirst import find_standfirst, page_description, with_standfirst
@@ -56,6 +57,7 @@ def _run(
 ) -> list[Block]:
     drop_furniture(tree)
     wrap_loose_text(tree)
+    drop_textless_heading_links(tree)
     document = bare_extraction(
         tree,
         url=url,
