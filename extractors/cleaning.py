@@ -22,7 +22,9 @@ _TEASER_MAX_WORDS = 60
 _BARE_TEASER_MAX_WORDS = 4
 # Text after a teaser label at most this long, with no full stop, reads as a headline.
 _HEADLINE_MAX_WORDS = 25
-# Shorter repeated paragraphs are legitimate (interview questions, menu items) and stay.
+# A paragraph right after an identical one is the markup saying it twice (a caption and its
+# picture's alt text, desktop and mobile copies); repeats further apart are the article's own
+# (menus and recipes, refrains, a summary's points) and stay, as do short repeats.
 _DUPLICATE_MIN_WORDS = 15
 # After a box label, items at most this long are the box's links.
 _BOX_ITEM_MAX_WORDS = 20
@@ -67,7 +69,7 @@ class _Context:
     title_key: str | None
     author_keys: set[str]
     last_index: int
-    seen: set[str] = field(default_factory=set)
+    previous_key: str | None = None  # the last block kept
 
 
 def clean_blocks(
@@ -95,7 +97,7 @@ def clean_blocks(
         if reason:
             result.removed.append(Removed(block.text, reason))
             continue
-        context.seen.add(key)
+        context.previous_key = key
         if index < _DATELINE_BLOCKS:
             _note_dateline(block, rules, result)
         result.blocks.append(block)
@@ -113,8 +115,8 @@ def _block_reason(
         return "title repeated in body"
     if block.words <= _AUTHOR_LINE_MAX_WORDS and key in context.author_keys:
         return "byline: author's name alone"
-    if block.kind == "p" and block.words >= _DUPLICATE_MIN_WORDS and key in context.seen:
-        return "duplicate block (caption or pull quote repeating the text)"
+    if block.kind == "p" and block.words >= _DUPLICATE_MIN_WORDS and key == context.previous_key:
+        return "duplicate block (the paragraph just before, repeated)"
     if not _HAS_LETTER.search(block.text):
         return "no words"
     return None

@@ -120,3 +120,27 @@ def test_related_box_heading_and_its_items_go(label: str) -> None:
     assert "Sube el precio del cobre" not in article.text
     assert [r.reason for r in article.removed].count("teaser box: related links") == 3
     assert article.text.endswith("este año. 4")
+
+
+MEAL = (
+    "Asparagus and eggs: one cup of asparagus, two poached eggs, half a cup of sweet potato "
+    "and a teaspoon of olive oil, with black coffee or green tea."
+)
+LUNCH = (
+    "Chicken zoodles: one cup of zucchini noodles, four ounces of cooked chicken, half a cup "
+    "of edamame and a teaspoon of sesame oil, with a squeeze of lime."
+)
+
+
+def test_paragraphs_repeated_further_on_stay_as_the_article_repeats_them() -> None:
+    article = _extract(
+        "<b>Plan A</b>", MEAL, LUNCH, "<b>Plan B</b>", MEAL, LUNCH, "<b>Plan C</b>", MEAL
+    )
+    assert article.text.count("Asparagus and eggs") == 3
+    assert article.text.count("Chicken zoodles") == 2
+
+
+def test_a_paragraph_repeated_right_after_itself_is_said_once() -> None:
+    article = _extract(LUNCH, MEAL, MEAL, "The plan ends with a rest day on Sunday.")
+    assert article.text.count("Asparagus and eggs") == 1
+    assert "rest day on Sunday" in article.text
