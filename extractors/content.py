@@ -16,6 +16,11 @@ from extractors.loose_text import wrap_loose_text
 from extractors.source_rules import SourceRules
 from extractors.standfirst import find_standfirst, page_description, with_standfirst
 
+# Elements that trafilatura and its readability fallback both discard unread. Removed before
+# trafilatura runs, each of its XPath passes walks a smaller tree: 8-10% less CPU per page,
+# the same text and HTML on all 568 AEB, development and held-out pages. (<noscript>, <svg>,
+# <iframe> and <head> do change a few pages' output, so they stay for trafilatura to judge.)
+_INERT = ("script", "style", "link", "meta")
 # Precision mode, then recall mode when precision keeps too little: precision wins on
 # the benchmark pages but occasionally drops a whole body (measured in benchmarks/).
 _MIN_WORDS_PRECISION = 60
@@ -55,6 +60,7 @@ def _run(
     favor_precision: bool = False,
     favor_recall: bool = False,
 ) -> list[Block]:
+    etree.strip_elements(tree, *_INERT, with_tail=False)
     drop_furniture(tree)
     wrap_loose_text(tree)
     drop_textless_heading_links(tree)
