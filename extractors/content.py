@@ -60,10 +60,10 @@ def _run(
     favor_precision: bool = False,
     favor_recall: bool = False,
 ) -> list[Block]:
-    etree.strip_elements(tree, *_INERT, with_tail=False)
     drop_furniture(tree)
-    wrap_loose_text(tree)
+    wrap_loose_text(tree)  # a script between two texts parts them (as on the page): before
     drop_textless_heading_links(tree)
+    etree.strip_elements(tree, *_INERT, with_tail=False)
     document = bare_extraction(
         tree,
         url=url,
