@@ -13,6 +13,7 @@ from extractors.blocks import Block, blocks_from_tree
 from extractors.furniture import drop_furniture
 from extractors.heading_links import drop_textless_heading_links
 from extractors.loose_text import wrap_loose_text
+from extractors.prose_links import unwrap_prose_links
 from extractors.source_rules import SourceRules
 from extractors.standfirst import find_standfirst, page_description, with_standfirst
 
@@ -63,6 +64,7 @@ def _run(
     drop_furniture(tree)
     wrap_loose_text(tree)  # a script between two texts parts them (as on the page): before
     drop_textless_heading_links(tree)
+    unwrap_prose_links(tree)
     etree.strip_elements(tree, *_INERT, with_tail=False)
     document = bare_extraction(
         tree,
