@@ -62,7 +62,7 @@ def _run(
     favor_recall: bool = False,
 ) -> list[Block]:
     drop_furniture(tree)
-    wrap_loose_text(tree)  # a script between two texts parts them (as on the page): before
+    wrap_loose_text(tree)  # before the strip below: a script between two texts parts them
     drop_textless_heading_links(tree)
     unwrap_prose_links(tree)
     etree.strip_elements(tree, *_INERT, with_tail=False)
