@@ -23,9 +23,10 @@ _SHORT_BOX_CHARS = 200  # trafilatura's precision-mode limit for a div with link
 
 def unwrap_prose_links(tree: lxml.html.HtmlElement) -> None:
     """Replace, in place, the links of prose paragraphs alone in a short box by their text."""
+    short: dict[lxml.html.HtmlElement, bool] = {}  # per box: one text walk, however many links
     for paragraph in tree.iter("p"):
         links = list(paragraph.iter("a"))
-        if not links or not _in_short_box(paragraph):
+        if not links or not _in_short_box(paragraph, short):
             continue
         text = paragraph.text_content().strip()
         if count_words(text) < _MIN_WORDS:
@@ -36,10 +37,12 @@ def unwrap_prose_links(tree: lxml.html.HtmlElement) -> None:
                 link.drop_tag()  # its text and children stay in place
 
 
-def _in_short_box(paragraph: lxml.html.HtmlElement) -> bool:
+def _in_short_box(
+    paragraph: lxml.html.HtmlElement, short: dict[lxml.html.HtmlElement, bool]
+) -> bool:
     parent = paragraph.getparent()
-    return (
-        parent is not None
-        and parent.tag == "div"
-        and len(parent.text_content().strip()) < _SHORT_BOX_CHARS
-    )
+    if parent is None or parent.tag != "div":
+        return False
+    if parent not in short:
+        short[parent] = len(parent.text_content().strip()) < _SHORT_BOX_CHARS
+    return short[parent]
