@@ -16,14 +16,18 @@ from extractors.blocks import count_words
 
 # Containers whose own text can be body text.
 _CONTAINERS = ("div", "article", "section", "main", "td")
-# Elements that continue a run of text; anything else ends it.
+# Elements that continue a run of text; anything else ends it. Pictures end it too: text after
+# a floated image (`<img align="left">Es war gesagt, …`) is where a paragraph starts.
 _INLINE = frozenset(
     {
-        "a", "abbr", "b", "bdi", "bdo", "br", "cite", "code", "data", "del", "dfn", "em",
-        "font", "i", "ins", "kbd", "mark", "q", "s", "samp", "small", "span", "strong",
-        "sub", "sup", "time", "u", "var", "wbr",
+        "a", "abbr", "acronym", "b", "bdi", "bdo", "big", "br", "button", "cite", "code",
+        "data", "del", "dfn", "em", "font", "i", "input", "ins", "kbd", "label", "mark", "nobr",
+        "q", "s", "samp", "small", "span", "strike", "strong", "sub", "sup", "time", "tt", "u",
+        "var", "wbr",
     }
 )  # fmt: skip
+# An inline element holding one of these (a card link around a <div>) is a block.
+_BLOCK_INSIDE = ("div", "p", "ul", "ol", "table", "section", "article", "h1", "h2", "h3", "h4")
 # Less than a sentence is a label, a separator or a byline, not a paragraph.
 _MIN_WORDS = 12
 
@@ -36,7 +40,11 @@ def wrap_loose_text(tree: lxml.html.HtmlElement) -> None:
 
 
 def _is_block(element: lxml.html.HtmlElement) -> bool:
-    return isinstance(element.tag, str) and element.tag not in _INLINE
+    if not isinstance(element.tag, str):
+        return False  # comments and processing instructions
+    if element.tag not in _INLINE:
+        return True
+    return len(element) > 0 and next(element.iter(*_BLOCK_INSIDE), None) is not None
 
 
 def _wrap_runs(container: lxml.html.HtmlElement) -> None:
@@ -62,9 +70,10 @@ def _wrap(
     members: list[lxml.html.HtmlElement],
 ) -> None:
     lead = (container.text if opener is None else opener.tail) or ""
-    inline_text = "".join(_text_with_tail(m) for m in members)
-    if count_words(lead) == 0 or count_words(lead + " " + inline_text) < _MIN_WORDS:
+    if count_words(lead) == 0:
         return  # only runs that start with bare text: a lone link or bold line stays as it is
+    if count_words(lead + " " + "".join(_text_with_tail(m) for m in members)) < _MIN_WORDS:
+        return
     paragraph = lxml.html.Element("p")
     paragraph.text = lead
     if opener is None:

@@ -7,10 +7,12 @@ written the way news sites write them.
 
 from __future__ import annotations
 
+import pytest
 from lxml import etree
 
 from extractors.blocks import blocks_from_tree
 from extractors.extraction import extract
+from tests.support.devset import load_devset
 
 URL = "https://news.example.com/2024/05/story.html"
 
@@ -135,17 +137,6 @@ the month before, according to the same survey published by Valve on Saturday.
 </div></article></div>
 <footer>Copyright Phoronix Media</footer></body></html>"""
 
-LEAD_AS_CONTAINER_TEXT = """<html><head><title>Driver rescues family from burning car</title></head><body>
-<div id="leftCol"><h1>Driver rescues family from burning car</h1>
-<div id="articleBody">David Fredericksen was driving his truck along the interstate near Biloxi when he
-saw a car hit an eighteen-wheeler while it was trying to merge onto the road ahead of him.
-<p>He stopped his truck and walked calmly towards the wreck with a fire extinguisher, and other
-drivers soon joined him to pull a woman and her granddaughter out of the car.</p>
-<p>Despite the fireball seen in the video, everyone involved survived, and the grandmother and
-the child were taken to hospital with minor injuries, police said later that day.</p>
-<span>Share this</span> <a href="/share">Facebook</a>
-</div></div></body></html>"""
-
 
 def test_a_lead_written_after_a_picture_box_is_the_first_paragraph() -> None:
     article = extract(LEAD_AFTER_PICTURE_BOX, URL)
@@ -155,9 +146,26 @@ def test_a_lead_written_after_a_picture_box_is_the_first_paragraph() -> None:
     assert "<p>With the start of a new month" in article.html
 
 
-def test_a_lead_written_as_the_containers_own_text_is_kept_before_the_paragraphs() -> None:
-    article = extract(LEAD_AS_CONTAINER_TEXT, URL)
-    paragraphs = _paragraphs(article.text)
-    assert paragraphs[0].startswith("David Fredericksen was driving his truck")
-    assert paragraphs[1].startswith("He stopped his truck")
-    assert "Share this" not in article.text  # a short run stays as it was: not a paragraph
+@pytest.mark.parametrize(
+    ("page_id", "lead"),
+    [
+        # the lead is div#articleBody's own text, before its <p>s (people.com)
+        ("snacktory-people2", "David Fredericksen was driving his semi truck along I-10"),
+        # the post is the text after a floated <img align="left"> in a table cell (ucoz blog)
+        ("trafilatura-cache-schleifen.ucoz.de.briefe", "Es war gesagt, falls du zornig bist"),
+    ],
+)
+def test_a_lead_written_as_bare_text_on_a_real_page_is_kept(page_id: str, lead: str) -> None:
+    page = next(p for p in load_devset() if p.id == page_id)
+    assert lead in extract(page.html(), page.url).text
+
+
+def test_short_bare_text_between_blocks_stays_out_of_the_paragraphs() -> None:
+    page = LEAD_AFTER_PICTURE_BOX.replace(
+        "</div></article>",
+        "<p>The next survey is due early next month, Valve said in a short note.</p>"
+        "Share this</div></article>",
+    )
+    article = extract(page, URL)
+    assert article.text.rstrip().endswith("Valve said in a short note.")
+    assert "Share this" not in article.text
