@@ -1,11 +1,12 @@
-"""Inline links of a short boxed paragraph unwrapped to plain text before trafilatura reads it.
+"""Inline links of a paragraph in a short box unwrapped to plain text before trafilatura reads it.
 
 trafilatura's precision mode drops a `<div>` under 200 characters that holds any link
 (`delete_by_link_density` with backtracking), so a short paragraph set in a box of its own
 ("The tariff table is on <a>the authority's website</a>.") vanished with its words. Links
 are not kept in our text anyway (`include_links` is off). A sentence-length paragraph whose
-links are at most half its text is prose, so its links become their text first; link-only
-lines, link lists and longer boxes are judged by trafilatura as before. (Unwrapping the links
+links are at most half its text is prose: when its parent `<div>` holds under 200 characters
+of text in all, its links become their text first. Link-only lines, link lists and longer
+boxes are judged by trafilatura as before. (Unwrapping the links
 of every prose paragraph, not only boxed short ones, cost AEB recall: it changes which region
 trafilatura's comparison with readability picks.)
 """
@@ -22,7 +23,7 @@ _SHORT_BOX_CHARS = 200  # trafilatura's precision-mode limit for a div with link
 
 
 def unwrap_prose_links(tree: lxml.html.HtmlElement) -> None:
-    """Replace, in place, the links of prose paragraphs alone in a short box by their text."""
+    """Replace, in place, the links of prose paragraphs in a short `<div>` by their text."""
     short: dict[lxml.html.HtmlElement, bool] = {}  # per box: one text walk, however many links
     for paragraph in tree.iter("p"):
         links = list(paragraph.iter("a"))

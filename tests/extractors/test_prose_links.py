@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import lxml.html
+import pytest
+
 from extractors.extraction import extract
+from extractors.prose_links import unwrap_prose_links
 
 URL = "https://news.example.com/2024/06/water-prices.html"
 
@@ -38,3 +42,35 @@ def test_a_short_boxed_paragraph_with_an_inline_link_stays() -> None:
         article.text
     )
     assert article.text.index("Consumer groups said") < article.text.index("The full tariff")
+
+
+def _unwrapped(body: str) -> str:
+    tree = lxml.html.document_fromstring(f"<html><body>{body}</body></html>")
+    unwrap_prose_links(tree)
+    html: str = lxml.html.tostring(tree.find("body"), encoding="unicode")
+    return html
+
+
+SENTENCE = "The full tariff table for every district is published on"
+
+
+def test_links_of_a_prose_paragraph_in_a_short_box_become_text() -> None:
+    html = _unwrapped(f'<div><p>{SENTENCE} <a href="/t">the website</a>.</p></div>')
+    assert html == f"<body><div><p>{SENTENCE} the website.</p></div></body>"
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        # mostly link: a link line, judged by trafilatura as before
+        '<div><p>See <a href="/t">the full tariff table for every district of the region</a></p></div>',
+        # a box of 200 characters or more: not the short box trafilatura drops
+        f'<div><p>{SENTENCE} <a href="/t">the website</a>.</p><p>{SENTENCE * 3}</p></div>',
+        # not in a div
+        f'<section><p>{SENTENCE} <a href="/t">the website</a>.</p></section>',
+        # under eight words
+        '<div><p>Tariffs: <a href="/t">website</a>.</p></div>',
+    ],
+)
+def test_link_lines_long_boxes_and_other_parents_keep_their_links(body: str) -> None:
+    assert "<a " in _unwrapped(body)
