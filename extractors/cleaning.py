@@ -22,9 +22,9 @@ _TEASER_MAX_WORDS = 60
 _BARE_TEASER_MAX_WORDS = 4
 # Text after a teaser label at most this long, with no full stop, reads as a headline.
 _HEADLINE_MAX_WORDS = 25
-# A paragraph right after an identical one is the markup saying it twice (a caption and its
-# picture's alt text, desktop and mobile copies); repeats further apart are the article's own
-# (menus and recipes, refrains, a summary's points) and stay, as do short repeats.
+# A paragraph identical to the block kept just before it is the markup saying it twice (a
+# caption beside its picture's alt text). Repeats further apart are the article's own (menus
+# and recipes, refrains) and stay; so does a whole second copy of the body, and short repeats.
 _DUPLICATE_MIN_WORDS = 15
 # After a box label, items at most this long are the box's links.
 _BOX_ITEM_MAX_WORDS = 20
