@@ -35,8 +35,7 @@ _MIN_WORDS = 12
 def wrap_loose_text(tree: lxml.html.HtmlElement) -> None:
     """Put each sentence-length run of bare text (with its inline markup) into a `<p>`."""
     for container in list(tree.iter(*_CONTAINERS)):
-        if any(_is_block(child) for child in container):
-            _wrap_runs(container)
+        _wrap_runs(container)
 
 
 def _is_block(element: lxml.html.HtmlElement) -> bool:
@@ -49,7 +48,8 @@ def _is_block(element: lxml.html.HtmlElement) -> bool:
 
 def _wrap_runs(container: lxml.html.HtmlElement) -> None:
     """Each run starts at the container's text or a block child's tail and takes the inline
-    elements after it, up to the next block child."""
+    elements after it, up to the next block child. A container without block children is a
+    paragraph already (text and inline markup only) and stays as it is."""
     runs: list[tuple[lxml.html.HtmlElement | None, list[lxml.html.HtmlElement]]] = []
     opener: lxml.html.HtmlElement | None = None  # None: the run starts at container.text
     members: list[lxml.html.HtmlElement] = []
@@ -59,6 +59,8 @@ def _wrap_runs(container: lxml.html.HtmlElement) -> None:
             opener, members = child, []
         else:
             members.append(child)  # inline elements, comments and processing instructions
+    if not runs:
+        return
     runs.append((opener, members))
     for opener, members in runs:
         _wrap(container, opener, members)
