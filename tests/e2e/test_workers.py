@@ -7,6 +7,7 @@ Only 127.0.0.1: the local slow site, a redis-server of the test's own, the test 
 
 from __future__ import annotations
 
+import math
 import os
 import subprocess
 import time
@@ -17,6 +18,7 @@ import pytest
 import redis
 from sqlalchemy import func, select
 
+from pipelines.concurrency import DEFAULT_LIMITS
 from pipelines.run_board import DEFAULT_PREFIX
 from storage.database import make_engine, session_scope
 from storage.models import ArticleRow
@@ -120,11 +122,19 @@ def test_a_crawl_and_two_workers_share_one_run_and_one_politeness_budget(
     assert f"{KEY}: run {run.id} finished" in out
 
 
+KILL_LATENCY = 0.3  # seconds the slow site takes per page in the kill test
+# A worker killed with -9 loses its pages in flight: the downloads under way (at most the
+# shared politeness budget) and the pages it fetched whose storage batch it had not written
+# yet; a batch waits at most SYNDICATE_STORE_BATCH_SECONDS, in which the budget fetches at
+# most CONCURRENCY pages per KILL_LATENCY.
+IN_FLIGHT_AT_MOST = CONCURRENCY * (1 + math.ceil(DEFAULT_LIMITS.seconds / KILL_LATENCY))
+
+
 def test_a_worker_killed_with_9_costs_at_most_its_in_flight_pages(
     tmp_path: Path, own_redis: tuple[str, subprocess.Popen[bytes]], pg_db: str
 ) -> None:
     redis_url, _server = own_redis
-    site = slow_el_comercio(articles=60, latency=0.3)
+    site = slow_el_comercio(articles=60, latency=KILL_LATENCY)
     with site.serve():
         articles = {site.url(path) for path in site.pages}
         sources = tmp_path / "sources"
@@ -141,6 +151,7 @@ def test_a_worker_killed_with_9_costs_at_most_its_in_flight_pages(
         out, _err = owner.communicate(timeout=300)
         survivor.communicate(timeout=120)
         first = article_fetches(site)
+        stored_by_first = stored_urls(pg_db)
         site.clear_log()
         again = start(["crawl", KEY, "--db", pg_db], sources, redis_url)
         _out2, err2 = again.communicate(timeout=300)
@@ -154,9 +165,10 @@ def test_a_worker_killed_with_9_costs_at_most_its_in_flight_pages(
     assert "died holding requests" in (killed_run.reason or "")
     assert owner.returncode == 1 and "died holding requests" in out
     assert next_run.status == "finished"
-    # The second crawl fetches only what the first did not store; nothing is fetched
-    # twice beyond the killed worker's in-flight pages (at most the concurrency).
-    assert len(set(first) & set(second)) <= CONCURRENCY
+    # The second crawl fetches exactly what the first did not store; nothing is fetched
+    # twice beyond the killed worker's pages in flight.
+    assert {site.url(path) for path in second} == articles - stored_by_first
+    assert len(set(first) & set(second)) <= IN_FLIGHT_AT_MOST
     assert len(second) == len(set(second)) and len(set(first)) == len(first)
 
 
