@@ -110,6 +110,8 @@ def test_agency_dateline_is_credited_but_kept_in_the_lead() -> None:
         "<p><strong>TE PUEDE INTERESAR</strong></p>",
         "<h3>Noticias relacionadas</h3>",
         "<h2>Related stories</h2>",
+        "<h2>More Must-Reads From The Guardian</h2>",
+        "<h3>More videos from NPR</h3>",
     ],
 )
 def test_related_box_heading_and_its_items_go(label: str) -> None:
