@@ -2,10 +2,12 @@
 
 trafilatura in precision mode often drops it (a lone short paragraph, or one with a summary
 class). It is taken back only when the page says it is the lead: a lead class or itemprop on
-an element just after the headline, or the first text after the headline equal to the page's
-description. Not taken: a dek inside the headline's own header block (page furniture: the
-AEB gold leaves it out on WSJ, Vox, Wired, NYT, ZDNet, Slate... and taking it cost 0.3 points
-of AEB precision), and a description that is not shown on the page (readers never saw it).
+an element just after the headline, or one of the first few texts after the headline equal to
+the page's description (a visible headline or a dateline may come between them when the <h1>
+is the breadcrumb's last item). Not taken: a dek inside the headline's own header block (page
+furniture: the AEB gold leaves it out on WSJ, Vox, Wired, NYT, ZDNet, Slate... and taking it
+cost 0.3 points of AEB precision), and a description that is not shown on the page (readers
+never saw it).
 """
 
 from __future__ import annotations
@@ -70,9 +72,7 @@ def find_standfirst(tree: lxml.html.HtmlElement, description: str | None) -> str
         words = count_words(text)
         if words < _MIN_WORDS:
             continue  # a byline, a date, a section label
-        if words <= _MAX_WORDS and (
-            _marked_as_lead(element) or (position == 0 and _same_text(text, description))
-        ):
+        if words <= _MAX_WORDS and (_marked_as_lead(element) or _same_text(text, description)):
             return text
         position += 1
         if position >= _MAX_ELEMENTS_AFTER_HEADLINE:

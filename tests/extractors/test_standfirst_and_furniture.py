@@ -54,6 +54,19 @@ def test_first_text_under_the_headline_equal_to_the_description_is_the_lead() ->
     assert _paragraphs(article)[0] == LEAD
 
 
+def test_text_equal_to_the_description_a_few_elements_below_the_headline_is_the_lead() -> None:
+    # As on templates whose <h1> is the breadcrumb's last item: the visible headline, a
+    # dateline and a source line come between it and the (unmarked) lead.
+    head = f'<meta name="description" content="{LEAD}.">'
+    header = (
+        "<h1>Budget talks</h1><h2>Council budget talks end with a deal on roads</h2>"
+        "<span>updated 5 May 2024, 15:43</span><span>Source: City Desk</span>"
+        f"<p class='c-leadtext'>{LEAD}.</p>"
+    )
+    assert _paragraphs(_page(header, head=head))[0] == LEAD + "."
+    assert LEAD not in _page(header).text  # without the description it is not the lead
+
+
 @pytest.mark.parametrize(
     "header",
     [
