@@ -16,6 +16,7 @@ from extractors.loose_text import wrap_loose_text
 from extractors.prose_links import unwrap_prose_links
 from extractors.source_rules import SourceRules
 from extractors.standfirst import find_standfirst, page_description, with_standfirst
+from extractors.teaser_class import keep_article_named_teaser
 
 # Elements that trafilatura and its readability fallback both discard unread. Removed before
 # trafilatura runs, each of its XPath passes walks a smaller tree: 8-10% less CPU per page,
@@ -62,6 +63,7 @@ def _run(
     favor_recall: bool = False,
 ) -> list[Block]:
     drop_furniture(tree)
+    keep_article_named_teaser(tree)
     wrap_loose_text(tree)  # before the strip below: a script between two texts parts them
     drop_textless_heading_links(tree)
     unwrap_prose_links(tree)
