@@ -1,4 +1,5 @@
-"""A short paragraph in a box of its own keeps its words when it holds an inline link."""
+"""A short paragraph in a box of its own keeps its words when it holds an inline link, and so
+does a short box set like the body's own blocks."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import pytest
 
 from extractors.extraction import extract
 from extractors.prose_links import unwrap_prose_links
+from tests.support.devset import load_devset
 
 URL = "https://news.example.com/2024/06/water-prices.html"
 
@@ -74,3 +76,47 @@ def test_links_of_a_prose_paragraph_in_a_short_box_become_text() -> None:
 )
 def test_link_lines_long_boxes_and_other_parents_keep_their_links(body: str) -> None:
     assert "<a " in _unwrapped(body)
+
+
+WIDGET = "text-widget clearfix"
+CREDITS = (
+    "<p>Rose gold worn with longer earrings.</p><p>Earrings: Leaf Combo</p>"
+    '<p>Hoops: <a href="https://shop.example/stella-hoops">Stella Hoops</a></p>'
+)
+
+
+def _widgets(short_class: str, credits: str = CREDITS) -> str:
+    long = f'<div class="{WIDGET}"><p>{LONG}</p><p>{LONG}</p></div>'
+    return f'{long}<div class="{short_class}">{credits}</div>{long}'
+
+
+def test_short_box_set_like_the_body_blocks_loses_its_links() -> None:
+    html = _unwrapped(_widgets(WIDGET))
+    assert "<p>Hoops: Stella Hoops</p>" in html
+
+
+@pytest.mark.parametrize(
+    ("short_class", "credits"),
+    [
+        # a class no long block of the page has
+        ("shop-box", CREDITS),
+        # one paragraph: a line, not a run of the body's paragraphs
+        (WIDGET, '<p>Hoops: <a href="https://shop.example/stella-hoops">Stella Hoops</a></p>'),
+        # links over a quarter of the box's text: a box of links
+        (
+            WIDGET,
+            '<p>Shop <a href="/a">Stella Hoops</a></p><p><a href="/b">Leaf Combo earrings</a></p>',
+        ),
+    ],
+)
+def test_other_short_boxes_keep_their_links(short_class: str, credits: str) -> None:
+    assert "<a " in _unwrapped(_widgets(short_class, credits))
+
+
+def test_product_lines_in_a_page_builder_text_widget_stay_on_the_real_page() -> None:
+    # novalanalove.com (Elementor): the last text widget holds a caption and three credit
+    # lines, one of them linked; precision mode deleted the widget whole.
+    page = next(p for p in load_devset() if p.id == "trafilatura-cache-novalanalove.com.ear-candy")
+    text = extract(page.html(), page.url).text
+    assert "Rosegold kombiniert mit längeren Ohrringen (:" in text
+    assert "Kreole: Stella Hoops" in text
