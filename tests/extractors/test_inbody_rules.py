@@ -40,6 +40,15 @@ def _extract(*paragraphs: str, lang: str = "en") -> Article:
         ("Publicidad", "advertisement"),
         ("© 2024 News Example. All rights reserved.", "copyright"),
         ("Follow her on Twitter @reporter.", "contact"),
+        # German (extractors/rules/de.toml)
+        ('<b>Lesen Sie auch:</b> <a href="/z">Bahn streicht Verbindungen</a>', "teaser"),
+        ("Version zum Drucken | Per E-Mail versenden | Newsletter abonnieren", "share prompt"),
+        ("Jetzt abonnieren", "newsletter"),
+        ("Ist Ihnen dieser Artikel etwas wert?", "membership appeal"),
+        ("Mehr Artikel aus dieser Rubrik gibt's hier: Wirtschaft", "section link"),
+        ("Folgen Sie uns auf Twitter und Facebook", "contact"),
+        ("Anzeige", "advertisement"),
+        ("Beitragsbild: Titelseite der Zeitung vom 2.4.2019", "image caption credit"),
     ],
 )
 def test_boilerplate_block_is_removed_with_its_reason(block: str, reason: str) -> None:
@@ -63,6 +72,11 @@ def test_boilerplate_block_is_removed_with_its_reason(block: str, reason: str) -
         "Source of the dispute was the 2019 decision to close the northern depot, which the "
         "unions say cost more than two hundred jobs in the valley and was never reviewed.",
         "Advertisement revenue fell by a third last year, the company said in its annual report.",
+        "Lesen Sie auch die Stellungnahme des Ministers, sagte die Sprecherin, denn sie zeige, "
+        "dass der Vorschlag schon zweimal abgelehnt worden sei.",
+        "Teilen wollte der Bürgermeister die Einnahmen nicht, wie er am Dienstag im Rathaus sagte.",
+        "Anzeige erstattet hat die Polizei bereits am Montag, nachdem Zeugen den Wagen gemeldet "
+        "hatten.",
     ],
 )
 def test_real_paragraph_starting_like_boilerplate_stays(paragraph: str) -> None:
@@ -111,6 +125,7 @@ def test_agency_dateline_is_credited_but_kept_in_the_lead() -> None:
         "<h3>Noticias relacionadas</h3>",
         "<h2>Related stories</h2>",
         "<h2>More Must-Reads From The Guardian</h2>",
+        "<h3>Das könnte Sie auch interessieren</h3>",
         "<h3>More videos from NPR</h3>",
     ],
 )
