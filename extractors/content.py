@@ -33,23 +33,29 @@ def main_blocks(
     url: str,
     rules: SourceRules | None,
     reparse: Callable[[], lxml.html.HtmlElement],
+    *,
+    names_teasers: bool = True,
 ) -> list[Block]:
     """The body's blocks. trafilatura edits the tree it is given, so `tree` is used up;
-    `reparse` gives a fresh copy for the (rare) recall fallback."""
+    `reparse` gives a fresh copy for the (rare) recall fallback. `names_teasers` is False
+    when the page's markup never says "teaser" (most pages): then no element is searched."""
     if rules and (rules.body_selector or rules.strip_selectors):
         selected = _apply_selectors(tree, rules)
         if selected is not None:
-            return _run(selected, url, favor_recall=True)
+            return _run(selected, url, names_teasers, favor_recall=True)
     lead = find_standfirst(tree, page_description(tree))  # before trafilatura edits the tree
-    return with_standfirst(_generic_blocks(tree, url, reparse), lead)
+    return with_standfirst(_generic_blocks(tree, url, reparse, names_teasers), lead)
 
 
 def _generic_blocks(
-    tree: lxml.html.HtmlElement, url: str, reparse: Callable[[], lxml.html.HtmlElement]
+    tree: lxml.html.HtmlElement,
+    url: str,
+    reparse: Callable[[], lxml.html.HtmlElement],
+    names_teasers: bool,
 ) -> list[Block]:
-    blocks = _run(tree, url, favor_precision=True)
+    blocks = _run(tree, url, names_teasers, favor_precision=True)
     if sum(b.words for b in blocks) < _MIN_WORDS_PRECISION:
-        fallback = _run(reparse(), url)
+        fallback = _run(reparse(), url, names_teasers)
         if sum(b.words for b in fallback) > sum(b.words for b in blocks):
             return fallback
     return blocks
@@ -58,12 +64,14 @@ def _generic_blocks(
 def _run(
     tree: lxml.html.HtmlElement,
     url: str,
+    names_teasers: bool,
     *,
     favor_precision: bool = False,
     favor_recall: bool = False,
 ) -> list[Block]:
     drop_furniture(tree)
-    keep_article_named_teaser(tree)
+    if names_teasers:
+        keep_article_named_teaser(tree)
     wrap_loose_text(tree)  # before the strip below: a script between two texts parts them
     drop_textless_heading_links(tree)
     unwrap_prose_links(tree)

@@ -19,6 +19,7 @@ from extractors.rule_files import load_rules
 from extractors.sanitize import sanitize_html
 from extractors.source_rules import PublisherRegistry, SourceRules
 from extractors.structured import read_signals, short_links
+from extractors.teaser_class import may_name_teasers
 from extractors.urls import host_of
 
 
@@ -61,7 +62,9 @@ def _build(
     tree = parse_html(text)
     signals = read_signals(tree, url)
     meta = read_metadata(tree, signals, url, rules, fetched_at)
-    blocks = main_blocks(tree, url, rules, reparse=lambda: parse_html(text))
+    blocks = main_blocks(
+        tree, url, rules, reparse=lambda: parse_html(text), names_teasers=may_name_teasers(text)
+    )
     ruleset = load_rules(rules.boilerplate if rules else ())
     bylines = [*meta.author_candidates, *meta.desks]  # a desk's byline line is not body text
     cleaned = clean_blocks(blocks, ruleset, title=meta.title, authors=bylines)

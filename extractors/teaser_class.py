@@ -28,6 +28,12 @@ _MIN_WORDS = 100  # an article's worth of paragraphs, not a long excerpt
 _MIN_SHARE = 0.5  # of all the words in the page's <p> elements
 
 
+def may_name_teasers(page_text: str) -> bool:
+    """False when no class or id of the page can say "teaser" (nine pages in ten): a substring
+    test on the page's text, far cheaper than searching the tree's attributes."""
+    return "easer" in page_text
+
+
 def keep_article_named_teaser(tree: lxml.html.HtmlElement) -> None:
     """Take "teaser" out of the class and id of an element holding most of the page's
     paragraph text, in place."""
