@@ -82,13 +82,14 @@ def clean_blocks(
     """Drop boilerplate blocks, collecting credits and bylines on the way."""
     result = Cleaned(blocks=[])
     context = _Context(_key(title) if title else None, {_key(a) for a in authors}, len(blocks) - 1)
-    in_box = False
+    box_label: Block | None = None  # the label of the box being read, if any
     for index, block in enumerate(blocks):
-        if in_box and _is_box_item(block):
+        if box_label is not None and _is_box_item(block, box_label):
             result.removed.append(Removed(block.text, rules.box_reason))
             continue
         key = _key(block.text)
         in_box = block.words <= _BOX_LABEL_MAX_WORDS and bool(rules.box.match(block.text))
+        box_label = block if in_box else None
         reason = (
             rules.box_reason
             if in_box
@@ -189,8 +190,12 @@ def _note_dateline(block: Block, rules: RuleSet, result: Cleaned) -> None:
             return
 
 
-def _is_box_item(block: Block) -> bool:
-    """Items of a related-links box: short list items, or headline-like lines (no full stop)."""
+def _is_box_item(block: Block, label: Block) -> bool:
+    """Items of a related-links box: short list items, or headline-like lines (no full stop).
+    A heading not below the label's own level opens the next section of the article ("Lesen
+    Sie auch", one headline, then the article's next subheading)."""
+    if block.kind == "h" and (label.kind != "h" or block.level <= label.level):
+        return False
     if block.kind == "li":
         return block.words <= _BOX_ITEM_MAX_WORDS
     return block.words <= _BOX_ITEM_MAX_WORDS and not block.text.rstrip().endswith((".", ":"))

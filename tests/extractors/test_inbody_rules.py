@@ -77,6 +77,13 @@ def test_boilerplate_block_is_removed_with_its_reason(block: str, reason: str) -
         "Teilen wollte der Bürgermeister die Einnahmen nicht, wie er am Dienstag im Rathaus sagte.",
         "Anzeige erstattet hat die Polizei bereits am Montag, nachdem Zeugen den Wagen gemeldet "
         "hatten.",
+        "Jetzt registrieren sich auch die ersten Geflüchteten aus der Ukraine bei den Behörden.",
+        "Die Ermittler durchsuchten auch ihr E-Mail-Postfach.",
+        "Mit dem Geld unterstützen sie unabhängigen Journalismus in Belarus und Russland, sagte "
+        "die Sprecherin.",
+        "Folgen sie dem Trend auf Instagram, verlieren viele Nutzer Geld.",
+        "Bild: „Kanzler plant Kabinettsumbau“",
+        "Die Tafel ist spendenfinanziert.",
     ],
 )
 def test_real_paragraph_starting_like_boilerplate_stays(paragraph: str) -> None:
@@ -137,6 +144,33 @@ def test_related_box_heading_and_its_items_go(label: str) -> None:
     assert "Sube el precio del cobre" not in article.text
     assert [r.reason for r in article.removed].count("teaser box: related links") == 3
     assert article.text.endswith("este año. 4")
+
+
+@pytest.mark.parametrize(
+    ("label", "items", "heading"),
+    [
+        # a related-links label, one headline, then the article's next subheading
+        (
+            "<p><b>Lesen Sie auch</b></p>",
+            "<p>Bahn streicht Verbindungen</p>",
+            "Was die Opposition fordert",
+        ),
+        # a subheading that starts like a box label, with the list the article gives under it
+        ("", "", "More help from Washington"),
+    ],
+)
+def test_subheading_after_a_box_label_or_like_one_stays(
+    label: str, items: str, heading: str
+) -> None:
+    section = (
+        f"{label}{items}<h2>{heading}</h2>"
+        "<ul><li>Grants for the flooded farms</li><li>Loans for the rebuilt bridges</li></ul>"
+    )
+    html = article_page(lang="en").replace("</div></article>", section + "</div></article>")
+    article = extract(html.encode(), URL)
+    assert heading in article.text
+    assert "Grants for the flooded farms" in article.text
+    assert "Loans for the rebuilt bridges" in article.text
 
 
 MEAL = (
