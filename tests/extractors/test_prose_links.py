@@ -120,3 +120,9 @@ def test_product_lines_in_a_page_builder_text_widget_stay_on_the_real_page() -> 
     text = extract(page.html(), page.url).text
     assert "Rosegold kombiniert mit längeren Ohrringen (:" in text
     assert "Kreole: Stella Hoops" in text
+
+
+def test_a_long_script_of_the_same_class_makes_no_body_block() -> None:
+    script = f'<div class="{WIDGET}"><script>var tracking = "{"x" * 480}";</script></div>'
+    html = _unwrapped(f'{script}<div class="{WIDGET}">{CREDITS}</div>{script}')
+    assert "<a " in html
