@@ -70,9 +70,9 @@ def _run(
     favor_recall: bool = False,
 ) -> list[Block]:
     drop_furniture(tree)
-    if names_teasers:
-        keep_article_named_teaser(tree)
     wrap_loose_text(tree)  # before the strip below: a script between two texts parts them
+    if names_teasers:
+        keep_article_named_teaser(tree)  # after: bare text now counts as paragraphs
     drop_textless_heading_links(tree)
     unwrap_prose_links(tree)
     etree.strip_elements(tree, *_INERT, with_tail=False)

@@ -1,7 +1,7 @@
 """An article body whose template calls it a teaser keeps its text.
 
-trafilatura deletes every element whose class or id contains "teaser" before it looks for
-the body. Some templates reuse their teaser class for the article itself
+trafilatura (precision and default modes) deletes the containers whose class or id contains
+"teaser" or "Teaser" before it looks for the body. Some templates reuse their teaser class for the article itself
 (`<div id="blog_detail" class="blog_teaser_text">`): the body then vanished, and precision
 mode's last resort (jusText over the whole page) returned every teaser on the page instead.
 An element so named that holds most of the page's paragraph text is the article, not a
@@ -19,9 +19,12 @@ from lxml import etree
 
 from extractors.blocks import count_words
 
-# The elements trafilatura's teaser rule removes (before it renames lists and items). The
-# attributes are searched, not the elements: a third of the time of testing every element.
-_TEASER_TAGS = frozenset({"div", "section", "span", "p", "ul", "ol", "li"})
+# The elements trafilatura's teaser rule removes, under their HTML names (it renames lists,
+# items, definition lists and <details> first). The attributes are searched, not the
+# elements: a third of the time of testing every element.
+_TEASER_TAGS = frozenset(
+    {"div", "section", "span", "p", "ul", "ol", "li", "dl", "dt", "dd", "details"}
+)
 _TEASER_ATTRIBUTES = etree.XPath("//@class[contains(., 'easer')] | //@id[contains(., 'easer')]")
 _TEASER_WORD = re.compile("teaser", re.IGNORECASE)
 _MIN_WORDS = 100  # an article's worth of paragraphs, not a long excerpt

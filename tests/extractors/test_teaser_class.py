@@ -2,7 +2,7 @@
 
 On a real municipal-party page (benchmarks/devset, cdu-fraktion-erfurt.de) the article is
 `<div id="blog_detail" class="blog_teaser_text">` and the sidebar's teasers (a headline and
-an excerpt cut with "...") use the same class. The small page below follows that template.
+an excerpt cut with "...") use the same class; the small page below follows that template.
 """
 
 from __future__ import annotations
@@ -59,14 +59,6 @@ def test_on_the_real_page_the_article_is_the_text_and_the_teasers_stay_out() -> 
     # The sidebar's teasers: before, the whole page came back (jusText's last resort).
     assert "Zoo-Eintritt" not in text
     assert "Kindergipfels" not in text
-
-
-def test_small_page_of_that_template_reads_as_with_an_ordinary_class() -> None:
-    renamed = extract(_page("blog_teaser_text").encode(), URL)
-    plain = extract(_page("blog_text").encode(), URL)
-    assert all(paragraph in renamed.text for paragraph in BODY)
-    assert "Zoo-Eintritt" not in renamed.text
-    assert renamed.text == plain.text
 
 
 def test_only_the_element_holding_most_paragraph_text_is_renamed() -> None:
