@@ -1,9 +1,10 @@
 """An article body whose template calls it a teaser keeps its text.
 
 trafilatura (precision and default modes) deletes the containers whose class or id contains
-"teaser" or "Teaser" before it looks for the body. Some templates reuse their teaser class for the article itself
-(`<div id="blog_detail" class="blog_teaser_text">`): the body then vanished, and precision
-mode's last resort (jusText over the whole page) returned every teaser on the page instead.
+"teaser" or "Teaser" before it looks for the body. Some templates reuse their teaser class
+for the article itself (`<div id="blog_detail" class="blog_teaser_text">`): the body then
+vanished, and precision mode's last resort (jusText over the whole page) returned every
+teaser on the page instead.
 An element so named that holds most of the page's paragraph text is the article, not a
 teaser: the word is taken out of its class and id before trafilatura reads the tree. Real
 teasers (a headline and an excerpt each) never hold half of an article page's paragraphs.
