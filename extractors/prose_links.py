@@ -21,6 +21,8 @@ body box it restored.)
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import lxml.html
 
 from extractors.blocks import count_words
@@ -50,8 +52,7 @@ def unwrap_prose_links(tree: lxml.html.HtmlElement) -> None:
         if not body_box[box]:
             if count_words(text) < _MIN_WORDS:
                 continue
-            linked = sum(len(link.text_content().strip()) for link in links)
-            if linked > _MAX_LINK_SHARE * len(text):
+            if _link_chars(links) > _MAX_LINK_SHARE * len(text):
                 continue
         for link in links:
             link.drop_tag()  # its text and children stay in place
@@ -78,8 +79,7 @@ def _is_body_box(
     paragraphs = [p for p in box.iterchildren("p") if p.text_content().strip()]
     if len(paragraphs) < _MIN_BOX_PARAGRAPHS:
         return False
-    linked = sum(len(link.text_content().strip()) for link in box.iter("a"))
-    if linked > _MAX_BOX_LINK_SHARE * len(box.text_content().strip()):
+    if _link_chars(box.iter("a")) > _MAX_BOX_LINK_SHARE * len(box.text_content().strip()):
         return False
     if name not in long_class:
         long_class[name] = any(
@@ -87,6 +87,10 @@ def _is_body_box(
             for div in tree.iter("div")
         )
     return long_class[name]
+
+
+def _link_chars(links: Iterable[lxml.html.HtmlElement]) -> int:
+    return sum(len(link.text_content().strip()) for link in links)
 
 
 def _paragraph_chars(div: lxml.html.HtmlElement) -> int:
